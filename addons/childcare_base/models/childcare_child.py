@@ -1,0 +1,216 @@
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.addons.childcare_base.tools.identity import (
+    InvalidNationalNumber,
+    age_in_months,
+    birthdate_from_national_number,
+    normalize_national_number,
+)
+from odoo.exceptions import ValidationError
+from odoo.tools import float_compare
+from odoo.tools.translate import _
+
+SCHOOL_LEVELS = [
+    ("creche", "Crèche (not at school)"),
+    ("m1", "M1"), ("m2", "M2"), ("m3", "M3"),
+    ("p1", "P1"), ("p2", "P2"), ("p3", "P3"), ("p4", "P4"), ("p5", "P5"), ("p6", "P6"),
+    ("s1", "S1 and above"),
+]
+SEPARATORS = str.maketrans("", "", " -./")
+
+
+class ChildcareChild(models.Model):
+    _name = "childcare.child"
+    _description = "Child"
+    _inherit = ["mail.thread", "mail.activity.mixin", "image.mixin"]
+    _order = "last_name, first_name, id"
+    _check_company_auto = True
+
+    name = fields.Char(compute="_compute_name", store=True, index="trigram")
+    first_name = fields.Char(required=True, tracking=True)
+    last_name = fields.Char(required=True, tracking=True)
+    active = fields.Boolean(default=True)
+    birthdate = fields.Date(required=True, tracking=True)
+    gender = fields.Selection([("female", "Girl"), ("male", "Boy"), ("other", "Other")])
+    national_number = fields.Char(
+        index=True, tracking=True, copy=False, groups="childcare_base.group_childcare_structure,base.group_portal",
+        help="Validated against the rules of the family's country (Belgian NN, French NIR, Luxembourg matricule).",
+    )
+    school_level = fields.Selection(SCHOOL_LEVELS, default="creche", tracking=True)
+    company_id = fields.Many2one(
+        "res.company", string="Municipality", required=True, index=True, default=lambda self: self.env.company,
+    )
+    family_child_ids = fields.One2many("childcare.family.child", "child_id", string="Families and custody")
+    family_ids = fields.Many2many(
+        "childcare.family", "childcare_child_family_ids_rel", "child_id", "family_id",
+        compute="_compute_family_ids", store=True, string="Families",
+    )
+    family_id = fields.Many2one(
+        "childcare.family", compute="_compute_family_id", store=True, index=True, string="Main family",
+        help="The family with the largest custody share.",
+    )
+    structure_ids = fields.Many2many(
+        "childcare.structure", "childcare_child_structure_rel", "child_id", "structure_id",
+        string="Structures", default=lambda self: self._default_structure_ids(), tracking=True,
+        help="Structures that take care of the child: their staff see the child and its family.",
+    )
+    pickup_person_ids = fields.One2many("childcare.pickup.person", "child_id", string="Authorised pick-up persons")
+    has_image_consent = fields.Boolean(
+        string="Photo consent", tracking=True, help="Guardians agree that photos of the child are taken and shown.",
+    )
+    has_outing_consent = fields.Boolean(string="Outing consent", tracking=True)
+    age_months = fields.Integer(compute="_compute_age_months", string="Age (months)")
+    medical_sheet_ids = fields.One2many(
+        "childcare.medical.sheet", "child_id", string="Medical sheets",
+        groups="childcare_base.group_childcare_medical,base.group_portal",
+    )
+    has_valid_medical_sheet = fields.Boolean(
+        compute="_compute_has_valid_medical_sheet",
+        help="A medical sheet is on file and valid today (its content stays restricted).",
+    )
+    note = fields.Html()
+
+    _national_number_uniq = models.UniqueIndex(
+        "(national_number) WHERE national_number IS NOT NULL",
+        "Another child already has this national number.",
+    )
+
+    @api.model
+    def _default_structure_ids(self):
+        user = self.env.user
+        if user.has_group("childcare_base.group_childcare_structure") and not user.has_group(
+            "childcare_base.group_childcare_manager"
+        ):
+            return user.childcare_structure_ids
+        return self.env["childcare.structure"]
+
+    @api.depends("first_name", "last_name")
+    def _compute_name(self):
+        for child in self:
+            child.name = " ".join(p for p in (child.first_name, (child.last_name or "").upper()) if p)
+
+    @api.depends("family_child_ids.family_id")
+    def _compute_family_ids(self):
+        for child in self:
+            child.family_ids = child.family_child_ids.family_id
+
+    @api.depends("family_child_ids.custody_share", "family_child_ids.family_id")
+    def _compute_family_id(self):
+        for child in self:
+            links = child.family_child_ids.sorted(lambda link: (-link.custody_share, link.id))
+            child.family_id = links[:1].family_id
+
+    @api.depends("birthdate")
+    @api.depends_context("date")
+    def _compute_age_months(self):
+        today = fields.Date.to_date(self.env.context.get("date")) or fields.Date.context_today(self)
+        for child in self:
+            child.age_months = age_in_months(child.birthdate, today)
+
+    def _compute_has_valid_medical_sheet(self):
+        # sudo: only the existence of a valid sheet is exposed here, never its content.
+        today = fields.Date.context_today(self)
+        valid = self.env["childcare.medical.sheet"].sudo()._read_group(
+            [("child_id", "in", self.ids), ("date_valid_until", ">=", today)], ["child_id"],
+        )
+        valid_ids = {child.id for (child,) in valid}
+        for child in self:
+            child.has_valid_medical_sheet = child.id in valid_ids
+
+    # ------------------------------------------------------------------ constraints
+    def _country_code(self):
+        self.ensure_one()
+        country = self.family_child_ids.family_id[:1].country_id or self.company_id.country_id
+        return country.code
+
+    @api.constrains("birthdate")
+    def _check_birthdate(self):
+        today = fields.Date.context_today(self)
+        for child in self:
+            if child.birthdate > today:
+                raise ValidationError(_("The birthdate of %(child)s (%(date)s) lies in the future.",
+                                        child=child.name, date=child.birthdate))
+            if child.birthdate < today - relativedelta(years=30):
+                raise ValidationError(_("The birthdate of %s is more than 30 years ago.", child.name))
+
+    @api.constrains("national_number", "family_child_ids", "birthdate")
+    def _check_national_number(self):
+        for child in self.sudo().filtered("national_number"):
+            country = child._country_code()
+            try:
+                number = normalize_national_number(child.national_number, country)
+            except InvalidNationalNumber as exc:
+                raise ValidationError(_("The national number %(number)s of %(child)s is not valid: %(reason)s",
+                                        number=child.national_number, child=child.name, reason=exc)) from exc
+            encoded = birthdate_from_national_number(number, country)
+            if encoded and encoded != child.birthdate:
+                raise ValidationError(_(
+                    "The national number %(number)s of %(child)s does not match the birthdate %(date)s.",
+                    number=number, child=child.name, date=child.birthdate))
+
+    @api.constrains("first_name", "last_name", "birthdate")
+    def _check_duplicate(self):
+        # sudo: a duplicate must be found even in a structure the current user cannot see;
+        # the message names no record the user could not read.
+        Child = self.sudo().with_context(active_test=False)
+        for child in self:
+            twin = Child.search([
+                ("first_name", "=ilike", child.first_name), ("last_name", "=ilike", child.last_name),
+                ("birthdate", "=", child.birthdate), ("id", "!=", child.id),
+            ], limit=1)
+            if twin:
+                raise ValidationError(_(
+                    "%(child)s, born on %(date)s, is already registered: open the existing record instead "
+                    "of creating a duplicate.", child=child.name, date=child.birthdate))
+
+    def _check_custody_total(self):
+        for child in self:
+            links = child.family_child_ids
+            if links and float_compare(sum(links.mapped("custody_share")), 100.0, precision_digits=2):
+                raise ValidationError(_(
+                    "The custody shares of %(child)s add up to %(total)s %% instead of 100 %%.",
+                    child=child.name, total=round(sum(links.mapped("custody_share")), 2)))
+
+    @api.constrains("family_child_ids")
+    def _check_custody(self):
+        self._check_custody_total()
+
+    # ------------------------------------------------------------------ CRUD
+    @api.model_create_multi
+    def create(self, vals_list):
+        numbers = []
+        for vals in vals_list:
+            if vals.get("national_number"):
+                vals["national_number"] = vals["national_number"].translate(SEPARATORS)
+                numbers.append(vals["national_number"])
+        self._check_number_free(numbers)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if vals.get("national_number"):
+            vals["national_number"] = vals["national_number"].translate(SEPARATORS)
+            if len(self) > 1:
+                raise ValidationError(_("Two children cannot share the national number %s.", vals["national_number"]))
+            self._check_number_free([vals["national_number"]])
+        return super().write(vals)
+
+    def _check_number_free(self, numbers):
+        """Refuse national numbers already given to another child (before the unique index does)."""
+        if not numbers:
+            return
+        if len(set(numbers)) < len(numbers):
+            raise ValidationError(_("Two children cannot share the same national number."))
+        # sudo: a duplicate must be found even in a structure the current user cannot see;
+        # the message names no record the user could not read.
+        taken = self.sudo().with_context(active_test=False).search(
+            [("national_number", "in", numbers), ("id", "not in", self.ids)], limit=1)
+        if taken:
+            raise ValidationError(_(
+                "A child with the national number %s is already registered: open the existing "
+                "record instead of creating a second one.", taken.national_number))
+
+    def age_months_on(self, day):
+        """Completed months of age on ``day``."""
+        self.ensure_one()
+        return age_in_months(self.birthdate, day)

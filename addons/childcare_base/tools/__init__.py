@@ -1,0 +1,1 @@
+"""Pure functions of childcare_base: no Odoo environment, no records."""
