@@ -30,7 +30,8 @@ run: db
 	@$(PYTHON) scripts/logins.py
 	@$(ODOO) -d $(DB) --db-filter='^$(DB)$$'
 
-test: setup
+test:
+	@bash scripts/setup.sh || { echo "set-up failed: see above"; echo "0 passed, 1 failed"; exit 1; }
 	@$(PYTHON) tests/run.py
 
 test-odoo: setup

@@ -1,1 +1,2 @@
 from . import test_access, test_constraints, test_performance
+from . import test_web_access
