@@ -1,2 +1,1 @@
-from . import test_access, test_constraints, test_performance
-from . import test_web_access
+from . import test_access, test_constraints, test_performance, test_web_access
