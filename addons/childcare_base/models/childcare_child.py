@@ -141,8 +141,9 @@ class ChildcareChild(models.Model):
             try:
                 number = normalize_national_number(child.national_number, country)
             except InvalidNationalNumber as exc:
-                raise ValidationError(_("The national number %(number)s of %(child)s is not valid: %(reason)s",
-                                        number=child.national_number, child=child.name, reason=exc)) from exc
+                raise ValidationError(_(
+                    "The national number %(number)s of %(child)s is not valid for %(country)s: check its digits.",
+                    number=child.national_number, child=child.name, country=country)) from exc
             encoded = birthdate_from_national_number(number, country)
             if encoded and encoded != child.birthdate:
                 raise ValidationError(_(

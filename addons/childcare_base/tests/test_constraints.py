@@ -181,3 +181,22 @@ class TestStructureAndMedical(ChildcareCase):
                          self.sheet_a1)
         self.assertEqual(Sheet.search([("state", "=", "valid"), ("id", "in", (self.sheet_a1 | self.sheet_b1).ids)]),
                          self.sheet_b1)
+
+
+@tagged("at_install", "childcare")
+class TestTranslatedErrors(ChildcareCase):
+
+    def test_errors_speak_the_users_language(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["res.lang"]._activate_lang("nl_BE")
+        self.env["ir.module.module"]._load_module_terms(["childcare_base"], ["fr_FR", "nl_BE"], overwrite=True)
+        tomorrow = fields.Date.context_today(self.env["childcare.child"]) + timedelta(days=1)
+        with self.assertRaisesRegex(ValidationError, "est dans le futur"):
+            self.child_a1.with_context(lang="fr_FR").birthdate = tomorrow
+        with self.assertRaisesRegex(ValidationError, "niet geldig|ongeldig"):
+            self.env["childcare.child"].with_context(lang="nl_BE").create({
+                "first_name": "Jan", "last_name": "Peeters", "birthdate": date(2024, 5, 6),
+                "national_number": "85073003329",
+                "family_child_ids": [Command.create({"family_id": self.family_a.id, "custody_share": 100})],
+            })
+        self.assertEqual(self.child_a1.birthdate, date(2025, 3, 14))
