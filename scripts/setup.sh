@@ -105,7 +105,7 @@ esac
 # --- 4. The suite's own Python dependencies --------------------------------------------------
 if ! "$PYTHON" - <<'PY' 2>/dev/null
 import importlib.util, sys
-mods = ["qrcode", "num2words", "xlsxwriter", "psycopg2", "phonenumbers", "stdnum", "pytest"]
+mods = ["qrcode", "num2words", "xlsxwriter", "psycopg2", "phonenumbers", "stdnum", "websocket", "pytest", "ruff"]
 sys.exit(0 if all(importlib.util.find_spec(m) for m in mods) else 1)
 PY
 then
