@@ -1,0 +1,28 @@
+{
+    "name": "Childcare — Enrollment and admission",
+    "summary": "One shared pre-registration per child, common priority criteria, admission commission, "
+    "waiting list, offers and placement contracts",
+    "version": "19.0.1.0.0",
+    "category": "Services/Childcare",
+    "license": "LGPL-3",
+    "author": "Civic Childcare",
+    "website": "https://github.com/civic-childcare",
+    "depends": ["childcare_base", "mail"],
+    "external_dependencies": {"python": ["xlsxwriter"]},
+    "data": [
+        "security/childcare_enrollment_security.xml",
+        "security/ir.model.access.csv",
+        "views/childcare_application_views.xml",
+        "views/childcare_priority_criterion_views.xml",
+        "views/childcare_commission_views.xml",
+        "views/childcare_enrollment_views.xml",
+        "views/menus.xml",
+        "report/waiting_list_report.xml",
+        "data/ir_sequence_data.xml",
+        "data/ir_cron_data.xml",
+        "data/mail_template_data.xml",
+        "data/childcare_priority_criterion_data.xml",
+    ],
+    "demo": ["demo/childcare_enrollment_demo.xml"],
+    "installable": True,
+}

@@ -1,0 +1,1 @@
+from . import test_access, test_allocation_scenario, test_application, test_enrollment, test_waiting_list_export
