@@ -1,0 +1,4 @@
+from . import (
+    childcare_attendance_import,
+    childcare_attendance_sheet_reopen,
+)
