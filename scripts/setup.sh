@@ -20,6 +20,8 @@ command -v pg_ctlcluster >/dev/null 2>&1 || need_pkgs+=(postgresql postgresql-co
 command -v pg_config >/dev/null 2>&1 || need_pkgs+=(libpq-dev)
 command -v wkhtmltopdf >/dev/null 2>&1 || need_pkgs+=(wkhtmltopdf)
 command -v chromium >/dev/null 2>&1 || need_pkgs+=(chromium)
+command -v pdftotext >/dev/null 2>&1 || need_pkgs+=(poppler-utils)
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need_pkgs+=(fonts-dejavu-core)
 [ -f /usr/include/ldap.h ] || need_pkgs+=(libldap2-dev)
 [ -f /usr/include/sasl/sasl.h ] || need_pkgs+=(libsasl2-dev)
 if [ ${#need_pkgs[@]} -gt 0 ]; then

@@ -11,6 +11,7 @@ log, or when Odoo 19 cannot be imported. The last line printed is ``N passed, N 
 ``--odoo-modules event,website_event,...`` runs Odoo's own tests of those modules instead of ours,
 in a database where the suite is installed too (``make test-odoo``).
 """
+
 import argparse
 import os
 import re
@@ -23,7 +24,9 @@ ROOT = Path(__file__).resolve().parent.parent
 ADDONS = ROOT / "addons"
 LOG_DIR = ROOT / ".test-logs"
 
-LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (?P<level>[A-Z]+) (?P<db>\S+) (?P<logger>\S+): (?P<msg>.*)$")
+LOG_LINE = re.compile(
+    r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (?P<level>[A-Z]+) (?P<db>\S+) (?P<logger>\S+): (?P<msg>.*)$"
+)
 STARTING = re.compile(r"^Starting (?P<test>\S+) \.\.\.$")
 FAILED = re.compile(r"^(?:FAIL|ERROR): (?:Subtest )?(?P<test>[\w.]+)")
 SKIPPED = re.compile(r"^skipped (?P<test>\S+) : (?P<reason>.*)$")
@@ -55,18 +58,41 @@ def run_odoo_tests(db, install, test_tags, http_port):
     log_path = LOG_DIR / f"{db}.log"
     psql(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)', check=True)
     cmd = [
-        sys.executable, "-m", "odoo", "-c", str(ROOT / "odoo.conf"),
-        "-d", db, "-i", ",".join(install), "--with-demo",
-        "--test-enable", "--test-tags", test_tags,
-        "--http-port", str(http_port), "--stop-after-init",
-        "--log-level", "info", "--logfile", "",
+        sys.executable,
+        "-m",
+        "odoo",
+        "-c",
+        str(ROOT / "odoo.conf"),
+        "-d",
+        db,
+        "-i",
+        ",".join(install),
+        "--with-demo",
+        "--test-enable",
+        "--test-tags",
+        test_tags,
+        "--http-port",
+        str(http_port),
+        "--stop-after-init",
+        "--log-level",
+        "info",
+        "--logfile",
+        "",
     ]
     print(f"$ odoo -d {db} -i {','.join(install)} --test-tags {test_tags}", flush=True)
     started, failed, skipped, problems = [], set(), [], []
     current = None
-    with open(log_path, "w", encoding="utf-8") as log, subprocess.Popen(
-        cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1,
-    ) as proc:
+    with (
+        open(log_path, "w", encoding="utf-8") as log,
+        subprocess.Popen(
+            cmd,
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            bufsize=1,
+        ) as proc,
+    ):
         for line in proc.stdout:
             log.write(line)
             match = LOG_LINE.match(line.rstrip("\n"))
@@ -85,13 +111,18 @@ def run_odoo_tests(db, install, test_tags, http_port):
                     failed.add(f"{logger}:{m['test']}")
                 problems.append(f"{current['level']} {logger}: {msg}")
                 print(line, end="", flush=True)
-            elif current["level"] == "WARNING" or ("Module " in msg and " loaded in " in msg and logger.endswith("loading")):
+            elif current["level"] == "WARNING" or (
+                "Module " in msg and " loaded in " in msg and logger.endswith("loading")
+            ):
                 print(line, end="", flush=True)
         returncode = proc.wait()
     print(f"(full Odoo log: {log_path.relative_to(ROOT)})")
     return {
-        "run": len(started), "failed": len(failed), "skipped": skipped,
-        "problems": problems, "returncode": returncode,
+        "run": len(started),
+        "failed": len(failed),
+        "skipped": skipped,
+        "problems": problems,
+        "returncode": returncode,
     }
 
 
@@ -113,7 +144,9 @@ def run_unit_tests(addons):
     suite = suite if suite.tag == "testsuite" else suite.find("testsuite")
     total, failures, errors, skips = (int(suite.get(k, 0)) for k in ("tests", "failures", "errors", "skipped"))
     return {
-        "passed": total - failures - errors - skips, "failed": failures + errors, "skipped": skips,
+        "passed": total - failures - errors - skips,
+        "failed": failures + errors,
+        "skipped": skips,
         "returncode": 0 if proc.returncode in (0, 5) else proc.returncode,
     }
 

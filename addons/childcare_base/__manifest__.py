@@ -21,6 +21,11 @@
     "demo": [
         "demo/childcare_base_demo.xml",
     ],
+    "assets": {
+        "web.report_assets_common": [
+            "childcare_base/static/src/scss/childcare_report.scss",
+        ],
+    },
     "application": True,
     "installable": True,
 }

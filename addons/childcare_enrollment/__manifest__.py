@@ -23,6 +23,6 @@
         "data/mail_template_data.xml",
         "data/childcare_priority_criterion_data.xml",
     ],
-    "demo": ["demo/childcare_enrollment_demo.xml"],
+    "demo": ["demo/childcare_enrollment_contract_demo.xml", "demo/childcare_enrollment_demo.xml"],
     "installable": True,
 }

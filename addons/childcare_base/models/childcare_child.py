@@ -13,8 +13,15 @@ from odoo.tools.translate import _
 
 SCHOOL_LEVELS = [
     ("creche", "Crèche (not at school)"),
-    ("m1", "M1"), ("m2", "M2"), ("m3", "M3"),
-    ("p1", "P1"), ("p2", "P2"), ("p3", "P3"), ("p4", "P4"), ("p5", "P5"), ("p6", "P6"),
+    ("m1", "M1"),
+    ("m2", "M2"),
+    ("m3", "M3"),
+    ("p1", "P1"),
+    ("p2", "P2"),
+    ("p3", "P3"),
+    ("p4", "P4"),
+    ("p5", "P5"),
+    ("p6", "P6"),
     ("s1", "S1 and above"),
 ]
 SEPARATORS = str.maketrans("", "", " -./")
@@ -34,35 +41,60 @@ class ChildcareChild(models.Model):
     birthdate = fields.Date(required=True, tracking=True)
     gender = fields.Selection([("female", "Girl"), ("male", "Boy"), ("other", "Other")])
     national_number = fields.Char(
-        index=True, tracking=True, copy=False, groups="childcare_base.group_childcare_structure,base.group_portal",
+        index=True,
+        tracking=True,
+        copy=False,
+        groups="childcare_base.group_childcare_structure,base.group_portal",
         help="Validated against the rules of the family's country (Belgian NN, French NIR, Luxembourg matricule).",
     )
     school_level = fields.Selection(SCHOOL_LEVELS, default="creche", tracking=True)
     company_id = fields.Many2one(
-        "res.company", string="Municipality", required=True, index=True, default=lambda self: self.env.company,
+        "res.company",
+        string="Municipality",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
     )
     family_child_ids = fields.One2many("childcare.family.child", "child_id", string="Families and custody")
     family_ids = fields.Many2many(
-        "childcare.family", "childcare_child_family_ids_rel", "child_id", "family_id",
-        compute="_compute_family_ids", store=True, string="Families",
+        "childcare.family",
+        "childcare_child_family_ids_rel",
+        "child_id",
+        "family_id",
+        compute="_compute_family_ids",
+        store=True,
+        string="Families",
     )
     family_id = fields.Many2one(
-        "childcare.family", compute="_compute_family_id", store=True, index=True, string="Main family",
+        "childcare.family",
+        compute="_compute_family_id",
+        store=True,
+        index=True,
+        string="Main family",
         help="The family with the largest custody share.",
     )
     structure_ids = fields.Many2many(
-        "childcare.structure", "childcare_child_structure_rel", "child_id", "structure_id",
-        string="Structures", default=lambda self: self._default_structure_ids(), tracking=True,
+        "childcare.structure",
+        "childcare_child_structure_rel",
+        "child_id",
+        "structure_id",
+        string="Structures",
+        default=lambda self: self._default_structure_ids(),
+        tracking=True,
         help="Structures that take care of the child: their staff see the child and its family.",
     )
     pickup_person_ids = fields.One2many("childcare.pickup.person", "child_id", string="Authorised pick-up persons")
     has_image_consent = fields.Boolean(
-        string="Photo consent", tracking=True, help="Guardians agree that photos of the child are taken and shown.",
+        string="Photo consent",
+        tracking=True,
+        help="Guardians agree that photos of the child are taken and shown.",
     )
     has_outing_consent = fields.Boolean(string="Outing consent", tracking=True)
     age_months = fields.Integer(compute="_compute_age_months", string="Age (months)")
     medical_sheet_ids = fields.One2many(
-        "childcare.medical.sheet", "child_id", string="Medical sheets",
+        "childcare.medical.sheet",
+        "child_id",
+        string="Medical sheets",
         groups="childcare_base.group_childcare_medical,base.group_portal",
     )
     has_valid_medical_sheet = fields.Boolean(
@@ -111,8 +143,13 @@ class ChildcareChild(models.Model):
     def _compute_has_valid_medical_sheet(self):
         # sudo: only the existence of a valid sheet is exposed here, never its content.
         today = fields.Date.context_today(self)
-        valid = self.env["childcare.medical.sheet"].sudo()._read_group(
-            [("child_id", "in", self.ids), ("date_valid_until", ">=", today)], ["child_id"],
+        valid = (
+            self.env["childcare.medical.sheet"]
+            .sudo()
+            ._read_group(
+                [("child_id", "in", self.ids), ("date_valid_until", ">=", today)],
+                ["child_id"],
+            )
         )
         valid_ids = {child.id for (child,) in valid}
         for child in self:
@@ -129,8 +166,13 @@ class ChildcareChild(models.Model):
         today = fields.Date.context_today(self)
         for child in self:
             if child.birthdate > today:
-                raise ValidationError(_("The birthdate of %(child)s (%(date)s) lies in the future.",
-                                        child=child.name, date=child.birthdate))
+                raise ValidationError(
+                    _(
+                        "The birthdate of %(child)s (%(date)s) lies in the future.",
+                        child=child.name,
+                        date=child.birthdate,
+                    )
+                )
             if child.birthdate < today - relativedelta(years=30):
                 raise ValidationError(_("The birthdate of %s is more than 30 years ago.", child.name))
 
@@ -141,14 +183,24 @@ class ChildcareChild(models.Model):
             try:
                 number = normalize_national_number(child.national_number, country)
             except InvalidNationalNumber as exc:
-                raise ValidationError(_(
-                    "The national number %(number)s of %(child)s is not valid for %(country)s: check its digits.",
-                    number=child.national_number, child=child.name, country=country)) from exc
+                raise ValidationError(
+                    _(
+                        "The national number %(number)s of %(child)s is not valid for %(country)s: check its digits.",
+                        number=child.national_number,
+                        child=child.name,
+                        country=country,
+                    )
+                ) from exc
             encoded = birthdate_from_national_number(number, country)
             if encoded and encoded != child.birthdate:
-                raise ValidationError(_(
-                    "The national number %(number)s of %(child)s does not match the birthdate %(date)s.",
-                    number=number, child=child.name, date=child.birthdate))
+                raise ValidationError(
+                    _(
+                        "The national number %(number)s of %(child)s does not match the birthdate %(date)s.",
+                        number=number,
+                        child=child.name,
+                        date=child.birthdate,
+                    )
+                )
 
     @api.constrains("first_name", "last_name", "birthdate")
     def _check_duplicate(self):
@@ -156,22 +208,36 @@ class ChildcareChild(models.Model):
         # the message names no record the user could not read.
         Child = self.sudo().with_context(active_test=False)
         for child in self:
-            twin = Child.search([
-                ("first_name", "=ilike", child.first_name), ("last_name", "=ilike", child.last_name),
-                ("birthdate", "=", child.birthdate), ("id", "!=", child.id),
-            ], limit=1)
+            twin = Child.search(
+                [
+                    ("first_name", "=ilike", child.first_name),
+                    ("last_name", "=ilike", child.last_name),
+                    ("birthdate", "=", child.birthdate),
+                    ("id", "!=", child.id),
+                ],
+                limit=1,
+            )
             if twin:
-                raise ValidationError(_(
-                    "%(child)s, born on %(date)s, is already registered: open the existing record instead "
-                    "of creating a duplicate.", child=child.name, date=child.birthdate))
+                raise ValidationError(
+                    _(
+                        "%(child)s, born on %(date)s, is already registered: open the existing record instead "
+                        "of creating a duplicate.",
+                        child=child.name,
+                        date=child.birthdate,
+                    )
+                )
 
     def _check_custody_total(self):
         for child in self:
             links = child.family_child_ids
             if links and float_compare(sum(links.mapped("custody_share")), 100.0, precision_digits=2):
-                raise ValidationError(_(
-                    "The custody shares of %(child)s add up to %(total)s %% instead of 100 %%.",
-                    child=child.name, total=round(sum(links.mapped("custody_share")), 2)))
+                raise ValidationError(
+                    _(
+                        "The custody shares of %(child)s add up to %(total)s %% instead of 100 %%.",
+                        child=child.name,
+                        total=round(sum(links.mapped("custody_share")), 2),
+                    )
+                )
 
     @api.constrains("family_child_ids")
     def _check_custody(self):
@@ -204,12 +270,19 @@ class ChildcareChild(models.Model):
             raise ValidationError(_("Two children cannot share the same national number."))
         # sudo: a duplicate must be found even in a structure the current user cannot see;
         # the message names no record the user could not read.
-        taken = self.sudo().with_context(active_test=False).search(
-            [("national_number", "in", numbers), ("id", "not in", self.ids)], limit=1)
+        taken = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search([("national_number", "in", numbers), ("id", "not in", self.ids)], limit=1)
+        )
         if taken:
-            raise ValidationError(_(
-                "A child with the national number %s is already registered: open the existing "
-                "record instead of creating a second one.", taken.national_number))
+            raise ValidationError(
+                _(
+                    "A child with the national number %s is already registered: open the existing "
+                    "record instead of creating a second one.",
+                    taken.national_number,
+                )
+            )
 
     def age_months_on(self, day):
         """Completed months of age on ``day``."""

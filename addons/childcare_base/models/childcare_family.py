@@ -10,24 +10,40 @@ class ChildcareFamily(models.Model):
     _order = "name, id"
     _check_company_auto = True
 
-    name = fields.Char(string="Household", required=True, tracking=True,
-                       help="How the household is called on invoices and letters, e.g. 'Dupont - Martin'.")
+    name = fields.Char(
+        string="Household",
+        required=True,
+        tracking=True,
+        help="How the household is called on invoices and letters, e.g. 'Dupont - Martin'.",
+    )
     active = fields.Boolean(default=True)
     company_id = fields.Many2one(
-        "res.company", string="Municipality", required=True, index=True,
-        default=lambda self: self.env.company, tracking=True,
+        "res.company",
+        string="Municipality",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+        tracking=True,
     )
     country_id = fields.Many2one(
-        "res.country", string="Country", default=lambda self: self.env.company.country_id,
+        "res.country",
+        string="Country",
+        default=lambda self: self.env.company.country_id,
         help="Country whose rules validate the national numbers of the children.",
     )
     is_resident = fields.Boolean(
-        string="Resident of the municipality", default=True, tracking=True,
+        string="Resident of the municipality",
+        default=True,
+        tracking=True,
         help="Residents get priority points and resident prices; non-residents pay the non-resident rates.",
     )
     lang = fields.Selection(_lang_get, string="Preferred language", default=lambda self: self.env.lang)
     partner_id = fields.Many2one(
-        "res.partner", string="Billing partner", index=True, tracking=True, check_company=True,
+        "res.partner",
+        string="Billing partner",
+        index=True,
+        tracking=True,
+        check_company=True,
         help="Who receives the invoices of this household. Left empty, a household contact is created.",
     )
     street = fields.Char(related="partner_id.street", readonly=False)
@@ -38,13 +54,20 @@ class ChildcareFamily(models.Model):
     guardian_ids = fields.One2many("childcare.family.guardian", "family_id", string="Guardians", copy=True)
     family_child_ids = fields.One2many("childcare.family.child", "family_id", string="Children and custody")
     child_ids = fields.Many2many(
-        "childcare.child", "childcare_family_child_ids_rel", "family_id", "child_id",
-        compute="_compute_child_ids", store=True, string="Children",
+        "childcare.child",
+        "childcare_family_child_ids_rel",
+        "family_id",
+        "child_id",
+        compute="_compute_child_ids",
+        store=True,
+        string="Children",
     )
     child_count = fields.Integer(compute="_compute_child_count")
     income_ids = fields.One2many("childcare.family.income", "family_id", string="Declared incomes")
     income_current_id = fields.Many2one(
-        "childcare.family.income", compute="_compute_income_current_id", string="Current income",
+        "childcare.family.income",
+        compute="_compute_income_current_id",
+        string="Current income",
         help="The validated income declaration of the most recent year.",
     )
     note = fields.Html()
@@ -70,12 +93,17 @@ class ChildcareFamily(models.Model):
         # Every household gets a billing contact: the one given, or one created from its name.
         missing = [vals for vals in vals_list if not vals.get("partner_id")]
         if missing:
-            partners = self.env["res.partner"].create([{
-                "name": vals["name"],
-                "company_id": vals.get("company_id") or self.env.company.id,
-                "lang": vals.get("lang") or self.env.lang,
-                "type": "contact",
-            } for vals in missing])
+            partners = self.env["res.partner"].create(
+                [
+                    {
+                        "name": vals["name"],
+                        "company_id": vals.get("company_id") or self.env.company.id,
+                        "lang": vals.get("lang") or self.env.lang,
+                        "type": "contact",
+                    }
+                    for vals in missing
+                ]
+            )
             for vals, partner in zip(missing, partners, strict=True):
                 vals["partner_id"] = partner.id
         return super().create(vals_list)

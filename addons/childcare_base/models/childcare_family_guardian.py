@@ -23,12 +23,14 @@ class ChildcareFamilyGuardian(models.Model):
     email = fields.Char(related="partner_id.email", readonly=False)
     phone = fields.Char(related="partner_id.phone", readonly=False)
     is_working_or_studying = fields.Boolean(
-        string="Works or studies", help="Used by the admission priority criteria.",
+        string="Works or studies",
+        help="Used by the admission priority criteria.",
     )
     has_portal_access = fields.Boolean(compute="_compute_has_portal_access")
 
     _family_partner_uniq = models.Constraint(
-        "UNIQUE(family_id, partner_id)", "A person is listed only once as guardian of a family.",
+        "UNIQUE(family_id, partner_id)",
+        "A person is listed only once as guardian of a family.",
     )
 
     @api.depends("partner_id.user_ids")

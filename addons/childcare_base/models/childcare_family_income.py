@@ -14,7 +14,9 @@ class ChildcareFamilyIncome(models.Model):
     currency_id = fields.Many2one(related="company_id.currency_id")
     year = fields.Integer(required=True, default=lambda self: fields.Date.context_today(self).year, tracking=True)
     amount_monthly_income = fields.Monetary(
-        string="Monthly net taxable income", currency_field="currency_id", tracking=True,
+        string="Monthly net taxable income",
+        currency_field="currency_id",
+        tracking=True,
         help="Household income per month used by income-related rates (e.g. CNAF PSU, ONE grid).",
     )
     dependent_children = fields.Integer(string="Dependent children", default=1, tracking=True)
@@ -25,13 +27,17 @@ class ChildcareFamilyIncome(models.Model):
     proof = fields.Binary(string="Proof", attachment=True)
     proof_filename = fields.Char()
     state = fields.Selection(
-        [("draft", "Draft"), ("validated", "Validated")], default="draft", required=True, tracking=True,
+        [("draft", "Draft"), ("validated", "Validated")],
+        default="draft",
+        required=True,
+        tracking=True,
     )
     date_validated = fields.Date(readonly=True)
 
     _year_range = models.Constraint("CHECK (year BETWEEN 2000 AND 2100)", "The income year is not plausible.")
     _children_positive = models.Constraint(
-        "CHECK (dependent_children >= 0)", "The number of dependent children cannot be negative.",
+        "CHECK (dependent_children >= 0)",
+        "The number of dependent children cannot be negative.",
     )
 
     @api.depends("family_id", "year")
@@ -45,8 +51,9 @@ class ChildcareFamilyIncome(models.Model):
             if income.amount_monthly_income < 0:
                 raise ValidationError(_("A declared income cannot be negative (%s).", income.display_name))
             if income.state == "validated" and not income.amount_monthly_income:
-                raise ValidationError(_(
-                    "The income of %s cannot be validated without a monthly amount.", income.display_name))
+                raise ValidationError(
+                    _("The income of %s cannot be validated without a monthly amount.", income.display_name)
+                )
 
     @api.constrains("state", "year", "family_id")
     def _check_one_validated_per_year(self):
@@ -55,12 +62,14 @@ class ChildcareFamilyIncome(models.Model):
             return
         groups = self._read_group(
             [("family_id", "in", validated.family_id.ids), ("state", "=", "validated")],
-            ["family_id", "year"], having=[("__count", ">", 1)],
+            ["family_id", "year"],
+            having=[("__count", ">", 1)],
         )
         if groups:
             family, year = groups[0]
-            raise ValidationError(_("%(family)s already has a validated income for %(year)s.",
-                                    family=family.name, year=year))
+            raise ValidationError(
+                _("%(family)s already has a validated income for %(year)s.", family=family.name, year=year)
+            )
 
     def action_validate(self):
         for income in self:

@@ -20,11 +20,15 @@ class ChildcareMedicalSheet(models.Model):
     contact_ids = fields.One2many("childcare.medical.contact", "sheet_id", string="Emergency contacts", copy=True)
     is_vaccination_up_to_date = fields.Boolean(string="Vaccinations up to date", tracking=True)
     date_valid_until = fields.Date(
-        string="Valid until", required=True, tracking=True,
+        string="Valid until",
+        required=True,
+        tracking=True,
         default=lambda self: fields.Date.context_today(self) + relativedelta(years=1),
     )
     state = fields.Selection(
-        [("valid", "Valid"), ("expired", "Expired")], compute="_compute_state", search="_search_state",
+        [("valid", "Valid"), ("expired", "Expired")],
+        compute="_compute_state",
+        search="_search_state",
     )
 
     @api.depends("child_id")

@@ -14,7 +14,10 @@ class ChildcarePickupPerson(models.Model):
     phone = fields.Char()
     id_document = fields.Char(string="ID document number")
     pin = fields.Char(
-        string="PIN", size=6, copy=False, groups="childcare_base.group_childcare_structure",
+        string="PIN",
+        size=6,
+        copy=False,
+        groups="childcare_base.group_childcare_structure",
         help="Optional code the person types on the structure's kiosk when picking up the child.",
     )
     active = fields.Boolean(default=True)

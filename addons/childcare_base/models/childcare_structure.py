@@ -27,8 +27,12 @@ class ChildcareStructure(models.Model):
     active = fields.Boolean(default=True)
     structure_type = fields.Selection(STRUCTURE_TYPES, string="Type", required=True, default="creche", tracking=True)
     company_id = fields.Many2one(
-        "res.company", string="Municipality", required=True, index=True,
-        default=lambda self: self.env.company, tracking=True,
+        "res.company",
+        string="Municipality",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+        tracking=True,
     )
     street = fields.Char()
     street2 = fields.Char()
@@ -38,16 +42,22 @@ class ChildcareStructure(models.Model):
     phone = fields.Char()
     email = fields.Char()
     tz = fields.Selection(
-        _tz_get, string="Timezone", required=True,
+        _tz_get,
+        string="Timezone",
+        required=True,
         default=lambda self: self.env.user.tz or "Europe/Brussels",
         help="Check-in and check-out times are entered and shown in this timezone.",
     )
     director_id = fields.Many2one("res.users", string="Director", tracking=True, domain=[("share", "=", False)])
     staff_ids = fields.Many2many(
-        "res.users", "childcare_structure_staff_rel", "structure_id", "user_id", string="Staff",
+        "res.users",
+        "childcare_structure_staff_rel",
+        "structure_id",
+        "user_id",
+        string="Staff",
         domain=[("share", "=", False)],
         help="Users who work in this structure: with the 'Structure staff' role they see only "
-             "the structures they belong to and the children enrolled there.",
+        "the structures they belong to and the children enrolled there.",
     )
     capacity_ids = fields.One2many("childcare.structure.capacity", "structure_id", string="Capacity per age group")
     capacity_total = fields.Integer(compute="_compute_capacity_total", store=True, string="Places")
@@ -61,7 +71,11 @@ class ChildcareStructure(models.Model):
     hour_open = fields.Float(string="Opens at", default=7.0)
     hour_close = fields.Float(string="Closes at", default=19.0)
     child_ids = fields.Many2many(
-        "childcare.child", "childcare_child_structure_rel", "structure_id", "child_id", string="Children",
+        "childcare.child",
+        "childcare_child_structure_rel",
+        "structure_id",
+        "child_id",
+        string="Children",
     )
     child_count = fields.Integer(compute="_compute_child_count")
     note = fields.Html()
@@ -77,9 +91,13 @@ class ChildcareStructure(models.Model):
             structure.capacity_total = sum(structure.capacity_ids.mapped("places"))
 
     def _compute_child_count(self):
-        counts = dict(self.env["childcare.child"]._read_group(
-            [("structure_ids", "in", self.ids)], ["structure_ids"], ["__count"],
-        ))
+        counts = dict(
+            self.env["childcare.child"]._read_group(
+                [("structure_ids", "in", self.ids)],
+                ["structure_ids"],
+                ["__count"],
+            )
+        )
         for structure in self:
             structure.child_count = counts.get(structure, 0)
 
@@ -88,10 +106,13 @@ class ChildcareStructure(models.Model):
         for structure in self:
             users = structure.director_id | structure.staff_ids
             if any(structure.company_id not in user.company_ids for user in users):
-                raise ValidationError(_(
-                    "The director and staff of %(structure)s must have access to %(company)s.",
-                    structure=structure.name, company=structure.company_id.name,
-                ))
+                raise ValidationError(
+                    _(
+                        "The director and staff of %(structure)s must have access to %(company)s.",
+                        structure=structure.name,
+                        company=structure.company_id.name,
+                    )
+                )
 
     def is_open_on(self, day):
         """True when the structure opens on ``day`` (a date) by its weekly opening days."""

@@ -21,8 +21,12 @@ class ChildcareStructureCapacity(models.Model):
     def _check_age_range(self):
         for line in self:
             if line.age_min_months < 0 or line.age_min_months > line.age_max_months:
-                raise ValidationError(_(
-                    "Age group %(group)s: the minimum age (%(min)s months) must not exceed the maximum age "
-                    "(%(max)s months).",
-                    group=line.name, min=line.age_min_months, max=line.age_max_months,
-                ))
+                raise ValidationError(
+                    _(
+                        "Age group %(group)s: the minimum age (%(min)s months) must not exceed the maximum age "
+                        "(%(max)s months).",
+                        group=line.name,
+                        min=line.age_min_months,
+                        max=line.age_max_months,
+                    )
+                )

@@ -21,8 +21,14 @@ class ChildcareCase(TransactionCase):
         cls.other_company = cls.env["res.company"].create({"name": "Other municipality"})
 
         def user(login, groups, **kw):
-            return mail_new_test_user(cls.env, login=login, groups=groups, company_id=cls.company.id,
-                                      company_ids=[Command.set(cls.company.ids)], **kw)
+            return mail_new_test_user(
+                cls.env,
+                login=login,
+                groups=groups,
+                company_id=cls.company.id,
+                company_ids=[Command.set(cls.company.ids)],
+                **kw,
+            )
 
         cls.user_admin = cls.env.ref("base.user_admin")
         cls.user_manager = user("cc_manager", "base.group_user,childcare_base.group_childcare_manager")
@@ -34,45 +40,72 @@ class ChildcareCase(TransactionCase):
         cls.user_portal_b = user("cc_portal_b", "base.group_portal")
         cls.user_public = user("cc_public", "base.group_public")
 
-        cls.structure_s1 = cls.env["childcare.structure"].create({
-            "name": "Crèche Les Lutins",
-            "structure_type": "creche",
-            "staff_ids": [Command.set(cls.user_staff_s1.ids)],
-            "capacity_ids": [
-                Command.create({"name": "Babies", "age_min_months": 0, "age_max_months": 17, "places": 9}),
-                Command.create({"name": "Toddlers", "age_min_months": 18, "age_max_months": 36, "places": 12}),
-            ],
-        })
-        cls.structure_s2 = cls.env["childcare.structure"].create({
-            "name": "Maison relais Arc-en-ciel",
-            "structure_type": "maison_relais",
-            "director_id": cls.user_staff_s2.id,
-            "capacity_ids": [
-                Command.create({"name": "School age", "age_min_months": 36, "age_max_months": 144, "places": 40}),
-            ],
-        })
+        cls.structure_s1 = cls.env["childcare.structure"].create(
+            {
+                "name": "Crèche Les Lutins",
+                "structure_type": "creche",
+                "staff_ids": [Command.set(cls.user_staff_s1.ids)],
+                "capacity_ids": [
+                    Command.create({"name": "Babies", "age_min_months": 0, "age_max_months": 17, "places": 9}),
+                    Command.create({"name": "Toddlers", "age_min_months": 18, "age_max_months": 36, "places": 12}),
+                ],
+            }
+        )
+        cls.structure_s2 = cls.env["childcare.structure"].create(
+            {
+                "name": "Maison relais Arc-en-ciel",
+                "structure_type": "maison_relais",
+                "director_id": cls.user_staff_s2.id,
+                "capacity_ids": [
+                    Command.create({"name": "School age", "age_min_months": 36, "age_max_months": 144, "places": 40}),
+                ],
+            }
+        )
 
-        cls.family_a = cls.env["childcare.family"].create({
-            "name": "Dupont",
-            "guardian_ids": [Command.create({"partner_id": cls.user_portal_a.partner_id.id, "relationship": "mother"})],
-        })
-        cls.family_b = cls.env["childcare.family"].create({
-            "name": "Janssens",
-            "guardian_ids": [Command.create({"partner_id": cls.user_portal_b.partner_id.id, "relationship": "father"})],
-        })
+        cls.family_a = cls.env["childcare.family"].create(
+            {
+                "name": "Dupont",
+                "guardian_ids": [
+                    Command.create({"partner_id": cls.user_portal_a.partner_id.id, "relationship": "mother"})
+                ],
+            }
+        )
+        cls.family_b = cls.env["childcare.family"].create(
+            {
+                "name": "Janssens",
+                "guardian_ids": [
+                    Command.create({"partner_id": cls.user_portal_b.partner_id.id, "relationship": "father"})
+                ],
+            }
+        )
         cls.child_a1 = cls.create_child(cls.family_a, "Léa", "Dupont", date(2025, 3, 14), cls.structure_s1)
-        cls.child_b1 = cls.create_child(cls.family_b, "Lars", "Janssens", date(2019, 9, 2), cls.structure_s2,
-                                        school_level="p1")
+        cls.child_b1 = cls.create_child(
+            cls.family_b, "Lars", "Janssens", date(2019, 9, 2), cls.structure_s2, school_level="p1"
+        )
         Sheet = cls.env["childcare.medical.sheet"]
-        cls.sheet_a1 = Sheet.create({"child_id": cls.child_a1.id, "allergies": "Peanuts",
-                                     "contact_ids": [Command.create({"name": "Grandma", "phone": "+32 470 00 00 01"})]})
+        cls.sheet_a1 = Sheet.create(
+            {
+                "child_id": cls.child_a1.id,
+                "allergies": "Peanuts",
+                "contact_ids": [Command.create({"name": "Grandma", "phone": "+32 470 00 00 01"})],
+            }
+        )
         cls.sheet_b1 = Sheet.create({"child_id": cls.child_b1.id, "treatments": "Ventolin"})
-        cls.income_a = cls.env["childcare.family.income"].create({
-            "family_id": cls.family_a.id, "year": 2026, "amount_monthly_income": 3000.0, "dependent_children": 2,
-        })
-        cls.income_b = cls.env["childcare.family.income"].create({
-            "family_id": cls.family_b.id, "year": 2026, "amount_monthly_income": 4200.0,
-        })
+        cls.income_a = cls.env["childcare.family.income"].create(
+            {
+                "family_id": cls.family_a.id,
+                "year": 2026,
+                "amount_monthly_income": 3000.0,
+                "dependent_children": 2,
+            }
+        )
+        cls.income_b = cls.env["childcare.family.income"].create(
+            {
+                "family_id": cls.family_b.id,
+                "year": 2026,
+                "amount_monthly_income": 4200.0,
+            }
+        )
 
     @contextmanager
     def assertRaisesRegex(self, exception, regex):
@@ -85,11 +118,13 @@ class ChildcareCase(TransactionCase):
 
     @classmethod
     def create_child(cls, family, first, last, birthdate, structure, **values):
-        return cls.env["childcare.child"].create({
-            "first_name": first,
-            "last_name": last,
-            "birthdate": birthdate,
-            "structure_ids": [Command.set(structure.ids)],
-            "family_child_ids": [Command.create({"family_id": family.id, "custody_share": 100})],
-            **values,
-        })
+        return cls.env["childcare.child"].create(
+            {
+                "first_name": first,
+                "last_name": last,
+                "birthdate": birthdate,
+                "structure_ids": [Command.set(structure.ids)],
+                "family_child_ids": [Command.create({"family_id": family.id, "custody_share": 100})],
+                **values,
+            }
+        )

@@ -92,10 +92,14 @@ class TestAccessMatrix(ChildcareCase):
     def test_structure_staff_registers_a_child_in_own_structure(self):
         Child = self.env["childcare.child"].with_user(self.user_staff_s1)
         family = self.env["childcare.family"].with_user(self.user_staff_s1).create({"name": "Nouvelle famille"})
-        child = Child.create({
-            "first_name": "Emma", "last_name": "Nouvelle", "birthdate": "2025-10-01",
-            "family_child_ids": [(0, 0, {"family_id": family.id, "custody_share": 100})],
-        })
+        child = Child.create(
+            {
+                "first_name": "Emma",
+                "last_name": "Nouvelle",
+                "birthdate": "2025-10-01",
+                "family_child_ids": [(0, 0, {"family_id": family.id, "custody_share": 100})],
+            }
+        )
         self.assertEqual(child.structure_ids, self.structure_s1, "defaults to the user's structures")
         self.assertEqual(family.child_ids, child)
 
@@ -137,8 +141,16 @@ class TestAccessMatrix(ChildcareCase):
         self.assertCannotRead(self.user_portal_b, self.sheet_a1)
 
     def test_public_user_sees_nothing(self):
-        for records in (self.structure_s1, self.family_a, self.child_a1, self.sheet_a1, self.income_a,
-                        self.family_a.guardian_ids, self.child_a1.family_child_ids, self.structure_s1.capacity_ids):
+        for records in (
+            self.structure_s1,
+            self.family_a,
+            self.child_a1,
+            self.sheet_a1,
+            self.income_a,
+            self.family_a.guardian_ids,
+            self.child_a1.family_child_ids,
+            self.structure_s1.capacity_ids,
+        ):
             self.assertCannotRead(self.user_public, records)
 
     def test_other_company_records_are_invisible(self):

@@ -13,10 +13,11 @@ from .common import ChildcareCase
 
 @tagged("at_install", "childcare")
 class TestChildConstraints(ChildcareCase):
-
     def _child_vals(self, **values):
         return {
-            "first_name": "Noah", "last_name": "Peeters", "birthdate": date(2024, 5, 6),
+            "first_name": "Noah",
+            "last_name": "Peeters",
+            "birthdate": date(2024, 5, 6),
             "family_child_ids": [Command.create({"family_id": self.family_a.id, "custody_share": 100})],
             **values,
         }
@@ -65,28 +66,38 @@ class TestChildConstraints(ChildcareCase):
 
     def test_duplicate_names_and_birthdate_refused_case_insensitive(self):
         with self.assertRaisesRegex(ValidationError, "already registered"):
-            self.env["childcare.child"].create(self._child_vals(
-                first_name="léa", last_name="DUPONT", birthdate=date(2025, 3, 14)))
+            self.env["childcare.child"].create(
+                self._child_vals(first_name="léa", last_name="DUPONT", birthdate=date(2025, 3, 14))
+            )
         # Same names, another birthdate: twins are not duplicates, namesakes are fine.
-        other = self.env["childcare.child"].create(self._child_vals(
-            first_name="Léa", last_name="Dupont", birthdate=date(2023, 1, 1)))
+        other = self.env["childcare.child"].create(
+            self._child_vals(first_name="Léa", last_name="Dupont", birthdate=date(2023, 1, 1))
+        )
         self.assertTrue(other)
 
     def test_custody_shares_must_make_100(self):
         with self.assertRaisesRegex(ValidationError, "add up to 90.0 %"):
-            self.env["childcare.child"].create(self._child_vals(family_child_ids=[
-                Command.create({"family_id": self.family_a.id, "custody_share": 50}),
-                Command.create({"family_id": self.family_b.id, "custody_share": 40}),
-            ]))
+            self.env["childcare.child"].create(
+                self._child_vals(
+                    family_child_ids=[
+                        Command.create({"family_id": self.family_a.id, "custody_share": 50}),
+                        Command.create({"family_id": self.family_b.id, "custody_share": 40}),
+                    ]
+                )
+            )
         with self.assertRaisesRegex(ValidationError, "add up to 80.0 %"):
             self.child_a1.family_child_ids.custody_share = 80
         self.assertEqual(self.child_a1.family_child_ids.custody_share, 100.0)
 
     def test_separated_parents_share_a_child(self):
-        child = self.env["childcare.child"].create(self._child_vals(family_child_ids=[
-            Command.create({"family_id": self.family_a.id, "custody_share": 40}),
-            Command.create({"family_id": self.family_b.id, "custody_share": 60}),
-        ]))
+        child = self.env["childcare.child"].create(
+            self._child_vals(
+                family_child_ids=[
+                    Command.create({"family_id": self.family_a.id, "custody_share": 40}),
+                    Command.create({"family_id": self.family_b.id, "custody_share": 60}),
+                ]
+            )
+        )
         self.assertEqual(child.family_ids, self.family_a | self.family_b)
         self.assertEqual(child.family_id, self.family_b, "the main family has the largest share")
         self.assertIn(child, self.family_a.child_ids)
@@ -101,7 +112,6 @@ class TestChildConstraints(ChildcareCase):
 
 @tagged("at_install", "childcare")
 class TestFamilyIncome(ChildcareCase):
-
     def test_family_gets_a_billing_partner(self):
         family = self.env["childcare.family"].create({"name": "Maes"})
         self.assertEqual(family.partner_id.name, "Maes")
@@ -109,8 +119,9 @@ class TestFamilyIncome(ChildcareCase):
 
     def test_negative_income_refused(self):
         with self.assertRaisesRegex(ValidationError, "cannot be negative"):
-            self.env["childcare.family.income"].create({
-                "family_id": self.family_a.id, "year": 2025, "amount_monthly_income": -10.0})
+            self.env["childcare.family.income"].create(
+                {"family_id": self.family_a.id, "year": 2025, "amount_monthly_income": -10.0}
+            )
         self.assertEqual(len(self.family_a.income_ids), 1)
 
     def test_validated_income_needs_an_amount(self):
@@ -119,8 +130,9 @@ class TestFamilyIncome(ChildcareCase):
             income.action_validate()
         self.assertEqual(income.state, "draft")
         with self.assertRaisesRegex(ValidationError, "without a monthly amount"):
-            self.env["childcare.family.income"].create({
-                "family_id": self.family_a.id, "year": 2024, "state": "validated"})
+            self.env["childcare.family.income"].create(
+                {"family_id": self.family_a.id, "year": 2024, "state": "validated"}
+            )
 
     def test_validate_and_current_income(self):
         self.assertFalse(self.family_a.income_current_id)
@@ -135,8 +147,9 @@ class TestFamilyIncome(ChildcareCase):
 
     def test_one_validated_income_per_year(self):
         self.income_a.action_validate()
-        second = self.env["childcare.family.income"].create({
-            "family_id": self.family_a.id, "year": 2026, "amount_monthly_income": 3100.0})
+        second = self.env["childcare.family.income"].create(
+            {"family_id": self.family_a.id, "year": 2026, "amount_monthly_income": 3100.0}
+        )
         with self.assertRaisesRegex(ValidationError, "already has a validated income for 2026"):
             second.action_validate()
         self.assertEqual(second.state, "draft")
@@ -150,18 +163,18 @@ class TestFamilyIncome(ChildcareCase):
 
 @tagged("at_install", "childcare")
 class TestStructureAndMedical(ChildcareCase):
-
     def test_capacity_min_above_max_refused(self):
         with self.assertRaisesRegex(ValidationError, "must not exceed"):
-            self.structure_s1.capacity_ids = [Command.create({
-                "name": "Wrong", "age_min_months": 36, "age_max_months": 12, "places": 3})]
+            self.structure_s1.capacity_ids = [
+                Command.create({"name": "Wrong", "age_min_months": 36, "age_max_months": 12, "places": 3})
+            ]
         self.assertEqual(len(self.structure_s1.capacity_ids), 2)
         self.assertEqual(self.structure_s1.capacity_total, 21)
 
     def test_capacity_for_age_and_opening(self):
         self.assertEqual(self.structure_s1.capacity_for_age(20).name, "Toddlers")
         self.assertFalse(self.structure_s1.capacity_for_age(40))
-        self.assertTrue(self.structure_s1.is_open_on(date(2026, 11, 23)))   # Monday
+        self.assertTrue(self.structure_s1.is_open_on(date(2026, 11, 23)))  # Monday
         self.assertFalse(self.structure_s1.is_open_on(date(2026, 11, 22)))  # Sunday
 
     def test_structure_children_counter(self):
@@ -177,15 +190,16 @@ class TestStructureAndMedical(ChildcareCase):
         self.child_a1.invalidate_recordset(["has_valid_medical_sheet"])
         self.assertFalse(self.child_a1.has_valid_medical_sheet)
         Sheet = self.env["childcare.medical.sheet"]
-        self.assertEqual(Sheet.search([("state", "=", "expired"), ("id", "in", (self.sheet_a1 | self.sheet_b1).ids)]),
-                         self.sheet_a1)
-        self.assertEqual(Sheet.search([("state", "=", "valid"), ("id", "in", (self.sheet_a1 | self.sheet_b1).ids)]),
-                         self.sheet_b1)
+        self.assertEqual(
+            Sheet.search([("state", "=", "expired"), ("id", "in", (self.sheet_a1 | self.sheet_b1).ids)]), self.sheet_a1
+        )
+        self.assertEqual(
+            Sheet.search([("state", "=", "valid"), ("id", "in", (self.sheet_a1 | self.sheet_b1).ids)]), self.sheet_b1
+        )
 
 
 @tagged("at_install", "childcare")
 class TestTranslatedErrors(ChildcareCase):
-
     def test_errors_speak_the_users_language(self):
         self.env["res.lang"]._activate_lang("fr_FR")
         self.env["res.lang"]._activate_lang("nl_BE")
@@ -194,9 +208,13 @@ class TestTranslatedErrors(ChildcareCase):
         with self.assertRaisesRegex(ValidationError, "est dans le futur"):
             self.child_a1.with_context(lang="fr_FR").birthdate = tomorrow
         with self.assertRaisesRegex(ValidationError, "niet geldig|ongeldig"):
-            self.env["childcare.child"].with_context(lang="nl_BE").create({
-                "first_name": "Jan", "last_name": "Peeters", "birthdate": date(2024, 5, 6),
-                "national_number": "85073003329",
-                "family_child_ids": [Command.create({"family_id": self.family_a.id, "custody_share": 100})],
-            })
+            self.env["childcare.child"].with_context(lang="nl_BE").create(
+                {
+                    "first_name": "Jan",
+                    "last_name": "Peeters",
+                    "birthdate": date(2024, 5, 6),
+                    "national_number": "85073003329",
+                    "family_child_ids": [Command.create({"family_id": self.family_a.id, "custody_share": 100})],
+                }
+            )
         self.assertEqual(self.child_a1.birthdate, date(2025, 3, 14))

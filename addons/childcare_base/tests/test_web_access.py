@@ -9,10 +9,15 @@ class TestWebClientAccess(ChildcareCase, HttpCase):
     their structure, and a portal parent gets no back-office data at all."""
 
     def _web_search_read(self, model, fields):
-        return self.make_jsonrpc_request(f"/web/dataset/call_kw/{model}/web_search_read", {
-            "model": model, "method": "web_search_read", "args": [],
-            "kwargs": {"domain": [], "specification": {name: {} for name in fields}},
-        })
+        return self.make_jsonrpc_request(
+            f"/web/dataset/call_kw/{model}/web_search_read",
+            {
+                "model": model,
+                "method": "web_search_read",
+                "args": [],
+                "kwargs": {"domain": [], "specification": {name: {} for name in fields}},
+            },
+        )
 
     def test_structure_staff_lists_own_children_only(self):
         self.authenticate("cc_staff_s1", "cc_staff_s1")
@@ -30,9 +35,18 @@ class TestWebClientAccess(ChildcareCase, HttpCase):
     def test_portal_parent_gets_no_backoffice_list_of_structures(self):
         self.authenticate("cc_portal_a", "cc_portal_a")
         with self.assertLogs("odoo.http", "WARNING"):
-            response = self.url_open("/web/dataset/call_kw/childcare.structure/web_search_read", json={
-                "jsonrpc": "2.0", "method": "call", "id": 1,
-                "params": {"model": "childcare.structure", "method": "web_search_read", "args": [],
-                           "kwargs": {"domain": [], "specification": {"name": {}}}},
-            })
+            response = self.url_open(
+                "/web/dataset/call_kw/childcare.structure/web_search_read",
+                json={
+                    "jsonrpc": "2.0",
+                    "method": "call",
+                    "id": 1,
+                    "params": {
+                        "model": "childcare.structure",
+                        "method": "web_search_read",
+                        "args": [],
+                        "kwargs": {"domain": [], "specification": {"name": {}}},
+                    },
+                },
+            )
         self.assertEqual(response.json()["error"]["data"]["name"], "odoo.exceptions.AccessError")

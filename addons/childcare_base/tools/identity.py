@@ -1,4 +1,5 @@
 """National identification numbers and ages: plain values in, plain values out."""
+
 from datetime import date
 
 from stdnum import luhn, verhoeff

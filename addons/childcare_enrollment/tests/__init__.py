@@ -1,1 +1,8 @@
-from . import test_access, test_allocation_scenario, test_application, test_enrollment, test_waiting_list_export
+from . import (
+    test_access,
+    test_allocation_scenario,
+    test_application,
+    test_enrollment,
+    test_reports,
+    test_waiting_list_export,
+)

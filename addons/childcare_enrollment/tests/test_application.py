@@ -59,10 +59,33 @@ class TestApplicationRules(EnrollmentCase):
         self.assertEqual(application.first_choice_id, self.crib_1)
 
     def test_state_changes_are_tracked(self):
-        # The tracking messages themselves are Odoo's (mail.thread); here: every state-bearing model tracks it.
-        for model in ("childcare.application", "childcare.enrollment", "childcare.commission"):
-            self.assertTrue(self.env[model]._fields["state"].tracking, model)
-            self.assertIn("state", self.env[model]._track_get_fields(), model)
+        # The class context disables tracking for speed; this test is about it, so it turns it back on.
+        tracked_env = self.env(context=dict(self.env.context, tracking_disable=False))
+        application = self.new_application(self.baby, [self.crib_1], state="draft").with_env(tracked_env)
+        enrollment = tracked_env["childcare.enrollment"].create(
+            {"child_id": self.baby.id, "structure_id": self.crib_1.id, "date_start": self.start}
+        )
+        commission = self.new_commission(self.crib_1).with_env(tracked_env)
+        self.flush_tracking()
+
+        application.action_submit()
+        enrollment.action_start()
+        commission.action_allocate()
+        self.flush_tracking()
+
+        for record, old, new in (
+            (application, "Draft", "Submitted"),
+            (enrollment, "Draft", "Running"),
+            (commission, "Draft", "Allocated"),
+        ):
+            with self.subTest(model=record._name):
+                values = record.message_ids.tracking_value_ids.filtered(lambda v: v.field_id.name == "state")
+                self.assertEqual([(v.old_value_char, v.new_value_char) for v in values], [(old, new)], record._name)
+
+    def flush_tracking(self):
+        """Write the pending tracking values, as Odoo's mail tests do (``MailCommon.flush_tracking``)."""
+        self.env.flush_all()
+        self.cr.flush()
 
     def test_hours_per_week(self):
         application = self.new_application(self.baby, [self.crib_1], state="draft")
