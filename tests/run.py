@@ -30,6 +30,27 @@ LOG_LINE = re.compile(
 STARTING = re.compile(r"^Starting (?P<test>\S+) \.\.\.$")
 FAILED = re.compile(r"^(?:FAIL|ERROR): (?:Subtest )?(?P<test>[\w.]+)")
 SKIPPED = re.compile(r"^skipped (?P<test>\S+) : (?P<reason>.*)$")
+SUMMARY = re.compile(r"(tests when loading database|At least one test failed|^Module \w+: \d+ failures, \d+ errors)")
+KNOWN_FAILURES = ROOT / "tests" / "odoo_known_failures.txt"
+
+
+def short_test_id(test_id):
+    """``odoo.addons.website_event.tests.test_x:TestUi.test_y`` -> ``website_event:TestUi.test_y``"""
+    logger, _sep, test = test_id.partition(":")
+    return f"{logger.removeprefix('odoo.addons.').split('.', 1)[0]}:{test}"
+
+
+def known_failures():
+    """Odoo's own tests that fail on this platform whether or not the suite is installed:
+    ``module:Class.test_method  # why``, one a line (used by ``make test-odoo`` only)."""
+    if not KNOWN_FAILURES.exists():
+        return {}
+    known = {}
+    for line in KNOWN_FAILURES.read_text(encoding="utf-8").splitlines():
+        test, _sep, why = line.partition("#")
+        if test.strip():
+            known[test.strip()] = why.strip()
+    return known
 
 
 def suite_addons():
@@ -53,7 +74,7 @@ def psql(*sql_args, check=False):
     return subprocess.run(["psql", "-d", "postgres", "-qtAc", *sql_args], capture_output=True, text=True, check=check)
 
 
-def run_odoo_tests(db, install, test_tags, http_port):
+def run_odoo_tests(db, install, test_tags, http_port, known=None):
     LOG_DIR.mkdir(exist_ok=True)
     log_path = LOG_DIR / f"{db}.log"
     psql(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)', check=True)
@@ -109,7 +130,7 @@ def run_odoo_tests(db, install, test_tags, http_port):
             if current["level"] in ("ERROR", "CRITICAL"):
                 if m := FAILED.match(msg):
                     failed.add(f"{logger}:{m['test']}")
-                problems.append(f"{current['level']} {logger}: {msg}")
+                problems.append((f"{logger}:{m['test']}" if m else None, f"{current['level']} {logger}: {msg}"))
                 print(line, end="", flush=True)
             elif current["level"] == "WARNING" or (
                 "Module " in msg and " loaded in " in msg and logger.endswith("loading")
@@ -117,12 +138,21 @@ def run_odoo_tests(db, install, test_tags, http_port):
                 print(line, end="", flush=True)
         returncode = proc.wait()
     print(f"(full Odoo log: {log_path.relative_to(ROOT)})")
+    # A known upstream failure (see known_failures) is reported, not counted; so are the summary
+    # lines Odoo logs because of it, when known failures are the only failures.
+    known = known or {}
+    expected = {test for test in failed if short_test_id(test) in known}
+    only_known = bool(expected) and failed == expected
+    problems = [
+        text for test_id, text in problems if not (test_id in expected or (only_known and SUMMARY.search(text)))
+    ]
     return {
         "run": len(started),
-        "failed": len(failed),
+        "failed": len(failed - expected),
+        "expected": sorted(expected),
         "skipped": skipped,
         "problems": problems,
-        "returncode": returncode,
+        "returncode": 0 if only_known and not problems else returncode,
     }
 
 
@@ -178,8 +208,8 @@ def main():
     if args.only:
         tags = args.only
 
-    odoo = run_odoo_tests(args.db, install, tags, args.http_port)
-    odoo_passed = odoo["run"] - odoo["failed"] - len(odoo["skipped"])
+    odoo = run_odoo_tests(args.db, install, tags, args.http_port, known_failures() if args.odoo_modules else None)
+    odoo_passed = odoo["run"] - odoo["failed"] - len(odoo["expected"]) - len(odoo["skipped"])
     unit = {"passed": 0, "failed": 0, "skipped": 0, "returncode": 0}
     if not (args.odoo_modules or args.no_unit):
         unit = run_unit_tests(ours)
@@ -188,6 +218,9 @@ def main():
     print(f"Odoo tests: {odoo['run']} run, {odoo['failed']} failed, {len(odoo['skipped'])} skipped")
     for skip in odoo["skipped"]:
         print(f"  skipped: {skip}")
+    known = known_failures()
+    for test in odoo["expected"]:
+        print(f"  known upstream failure, not counted: {short_test_id(test)} ({known[short_test_id(test)]})")
     print(f"Unit tests: {unit['passed']} passed, {unit['failed']} failed, {unit['skipped']} skipped")
     failed = odoo["failed"] + unit["failed"]
     bad = False
