@@ -8,7 +8,7 @@ from odoo.addons.childcare_base.tools.identity import (
     normalize_national_number,
 )
 from odoo.exceptions import ValidationError
-from odoo.tools import float_compare
+from odoo.tools import SQL, float_compare
 from odoo.tools.translate import _
 
 SCHOOL_LEVELS = [
@@ -204,28 +204,34 @@ class ChildcareChild(models.Model):
 
     @api.constrains("first_name", "last_name", "birthdate")
     def _check_duplicate(self):
-        # sudo: a duplicate must be found even in a structure the current user cannot see;
-        # the message names no record the user could not read.
-        Child = self.sudo().with_context(active_test=False)
-        for child in self:
-            twin = Child.search(
-                [
-                    ("first_name", "=ilike", child.first_name),
-                    ("last_name", "=ilike", child.last_name),
-                    ("birthdate", "=", child.birthdate),
-                    ("id", "!=", child.id),
-                ],
-                limit=1,
+        # One query for the whole batch (bulk registrations and imports): same names, case-insensitive,
+        # and same birthdate as another child, archived ones included. Plain SQL on purpose: a duplicate
+        # must be found even in a structure the user cannot see; the message names only the child saved.
+        self.flush_model(["first_name", "last_name", "birthdate"])
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT batch.id FROM childcare_child batch
+               JOIN childcare_child other
+                 ON lower(other.first_name) = lower(batch.first_name)
+                AND lower(other.last_name) = lower(batch.last_name)
+                AND other.birthdate = batch.birthdate
+                AND other.id != batch.id
+              WHERE batch.id IN %s
+              ORDER BY batch.id
+              LIMIT 1""",
+                tuple(self.ids) or (0,),
             )
-            if twin:
-                raise ValidationError(
-                    _(
-                        "%(child)s, born on %(date)s, is already registered: open the existing record instead "
-                        "of creating a duplicate.",
-                        child=child.name,
-                        date=child.birthdate,
-                    )
+        )
+        if rows:
+            child = self.browse(rows[0][0])
+            raise ValidationError(
+                _(
+                    "%(child)s, born on %(date)s, is already registered: open the existing record instead "
+                    "of creating a duplicate.",
+                    child=child.name,
+                    date=child.birthdate,
                 )
+            )
 
     def _check_custody_total(self):
         for child in self:

@@ -75,6 +75,18 @@ class TestChildConstraints(ChildcareCase):
         )
         self.assertTrue(other)
 
+    def test_duplicates_inside_one_batch_refused(self):
+        count = self.env["childcare.child"].search_count([])
+        with self.assertRaisesRegex(ValidationError, "Mila PEETERS, born on 2024-02-02, is already registered"):
+            self.env["childcare.child"].create(
+                [
+                    self._child_vals(first_name="Mila", birthdate=date(2024, 2, 2)),
+                    self._child_vals(first_name="Noé", birthdate=date(2024, 2, 2)),
+                    self._child_vals(first_name="MILA", birthdate=date(2024, 2, 2)),
+                ]
+            )
+        self.assertEqual(self.env["childcare.child"].search_count([]), count)
+
     def test_custody_shares_must_make_100(self):
         with self.assertRaisesRegex(ValidationError, "add up to 90.0 %"):
             self.env["childcare.child"].create(
