@@ -7,6 +7,7 @@ pytest names a test file after its path (``addons.<addon>.tools.tests.test_x``) 
 parent packages of that name; those parents are aliased to the real ``odoo.addons`` packages so that
 no addon is imported twice under a name Odoo refuses.
 """
+
 import importlib
 import sys
 import types
