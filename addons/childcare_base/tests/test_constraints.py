@@ -69,11 +69,13 @@ class TestChildConstraints(ChildcareCase):
             self.env["childcare.child"].create(
                 self._child_vals(first_name="léa", last_name="DUPONT", birthdate=date(2025, 3, 14))
             )
-        # Same names, another birthdate: twins are not duplicates, namesakes are fine.
+        # Same names, another birthdate: a namesake, not a duplicate.
         other = self.env["childcare.child"].create(
             self._child_vals(first_name="Léa", last_name="Dupont", birthdate=date(2023, 1, 1))
         )
-        self.assertTrue(other)
+        namesakes = self.env["childcare.child"].search([("name", "=", "Léa DUPONT")])
+        self.assertEqual(namesakes, self.child_a1 | other)
+        self.assertEqual(sorted(namesakes.mapped("birthdate")), [date(2023, 1, 1), date(2025, 3, 14)])
 
     def test_duplicates_inside_one_batch_refused(self):
         count = self.env["childcare.child"].search_count([])
