@@ -36,6 +36,7 @@ def month_start(day):
 class ChildcareAttendance(models.Model):
     _name = "childcare.attendance"
     _description = "Attendance of a child on a day"
+    _inherit = ["childcare.guard.mixin"]
     _order = "date desc, structure_id, child_id, id"
     _rec_name = "child_id"
     _check_company_auto = True

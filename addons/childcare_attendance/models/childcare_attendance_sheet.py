@@ -24,7 +24,7 @@ def month_end(day):
 class ChildcareAttendanceSheet(models.Model):
     _name = "childcare.attendance.sheet"
     _description = "Monthly attendance sheet of a structure"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["childcare.guard.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "date_month desc, structure_id"
     _check_company_auto = True
 

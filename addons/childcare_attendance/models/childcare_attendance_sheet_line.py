@@ -12,6 +12,7 @@ class ChildcareAttendanceSheetLine(models.Model):
 
     _name = "childcare.attendance.sheet.line"
     _description = "Monthly attendance totals of a child"
+    _inherit = ["childcare.guard.mixin"]
     _order = "sheet_id, child_id, id"
     _rec_name = "child_id"
 

@@ -6,6 +6,7 @@ from odoo.tools.translate import _
 class ChildcareStructureClosure(models.Model):
     _name = "childcare.structure.closure"
     _description = "Closure of a structure (public holiday, closing period)"
+    _inherit = ["childcare.guard.mixin"]
     _order = "date_from desc, id"
     _check_company_auto = True
 

@@ -27,6 +27,7 @@ class ChildcareAttendanceImport(models.TransientModel):
 
     _name = "childcare.attendance.import"
     _description = "Import attendance from CSV or XLSX"
+    _inherit = ["childcare.guard.mixin"]
 
     structure_id = fields.Many2one(
         "childcare.structure",

@@ -1,4 +1,5 @@
-from . import (
+from . import (  # isort: skip  (the mixin first: every model inherits it)
+    childcare_guard_mixin,
     childcare_child,
     childcare_family,
     childcare_family_child,

@@ -8,6 +8,7 @@ from odoo.addons.childcare_base.tools.identity import (
     normalize_national_number,
 )
 from odoo.exceptions import ValidationError
+from odoo.fields import Domain
 from odoo.tools import SQL, float_compare
 from odoo.tools.translate import _
 
@@ -30,9 +31,11 @@ SEPARATORS = str.maketrans("", "", " -./")
 class ChildcareChild(models.Model):
     _name = "childcare.child"
     _description = "Child"
-    _inherit = ["mail.thread", "mail.activity.mixin", "image.mixin"]
+    _inherit = ["childcare.guard.mixin", "mail.thread", "mail.activity.mixin", "image.mixin"]
     _order = "last_name, first_name, id"
     _check_company_auto = True
+    # who sees the child: structures follow the placement contracts, set by municipal staff
+    _childcare_manager_fields = ("structure_ids", "company_id")
 
     name = fields.Char(compute="_compute_name", store=True, index="trigram")
     first_name = fields.Char(required=True, tracking=True)
@@ -101,11 +104,13 @@ class ChildcareChild(models.Model):
         compute="_compute_has_valid_medical_sheet",
         help="A medical sheet is on file and valid today (its content stays restricted).",
     )
-    note = fields.Html()
+    note = fields.Html(groups="base.group_user", help="Internal note: never shown to the family.")
 
+    # One registry per municipality: a child may be registered in two municipalities (a move, a syndicate),
+    # and a municipality never learns what another one holds.
     _national_number_uniq = models.UniqueIndex(
-        "(national_number) WHERE national_number IS NOT NULL",
-        "Another child already has this national number.",
+        "(company_id, national_number) WHERE national_number IS NOT NULL",
+        "Another child of the municipality already has this national number.",
     )
 
     @api.model
@@ -205,8 +210,9 @@ class ChildcareChild(models.Model):
     @api.constrains("first_name", "last_name", "birthdate")
     def _check_duplicate(self):
         # One query for the whole batch (bulk registrations and imports): same names, case-insensitive,
-        # and same birthdate as another child, archived ones included. Plain SQL on purpose: a duplicate
-        # must be found even in a structure the user cannot see; the message names only the child saved.
+        # and same birthdate as another child of the same municipality, archived ones included. Plain SQL on
+        # purpose: a duplicate must be found even in a structure the user cannot see; the message names only
+        # the child saved. Other municipalities keep their own registries: nothing of theirs is looked at.
         self.flush_model(["first_name", "last_name", "birthdate"])
         rows = self.env.execute_query(
             SQL(
@@ -215,6 +221,7 @@ class ChildcareChild(models.Model):
                  ON lower(other.first_name) = lower(batch.first_name)
                 AND lower(other.last_name) = lower(batch.last_name)
                 AND other.birthdate = batch.birthdate
+                AND other.company_id = batch.company_id
                 AND other.id != batch.id
               WHERE batch.id IN %s
               ORDER BY batch.id
@@ -234,13 +241,16 @@ class ChildcareChild(models.Model):
             )
 
     def _check_custody_total(self):
-        for child in self:
+        # sudo: the shares of every family count, also those of families the user cannot see
+        for child in self.sudo():
             links = child.family_child_ids
             if links and float_compare(sum(links.mapped("custody_share")), 100.0, precision_digits=2):
+                # never name a child the user may not read
+                readable = child.with_env(self.env).has_access("read")
                 raise ValidationError(
                     _(
                         "The custody shares of %(child)s add up to %(total)s %% instead of 100 %%.",
-                        child=child.name,
+                        child=child.name if readable else _("this child"),
                         total=round(sum(links.mapped("custody_share")), 2),
                     )
                 )
@@ -256,7 +266,7 @@ class ChildcareChild(models.Model):
         for vals in vals_list:
             if vals.get("national_number"):
                 vals["national_number"] = vals["national_number"].translate(SEPARATORS)
-                numbers.append(vals["national_number"])
+                numbers.append((vals.get("company_id") or self.env.company.id, vals["national_number"]))
         self._check_number_free(numbers)
         return super().create(vals_list)
 
@@ -265,27 +275,29 @@ class ChildcareChild(models.Model):
             vals["national_number"] = vals["national_number"].translate(SEPARATORS)
             if len(self) > 1:
                 raise ValidationError(_("Two children cannot share the national number %s.", vals["national_number"]))
-            self._check_number_free([vals["national_number"]])
+            company_id = vals.get("company_id") or self.company_id.id or self.env.company.id
+            self._check_number_free([(company_id, vals["national_number"])])
         return super().write(vals)
 
     def _check_number_free(self, numbers):
-        """Refuse national numbers already given to another child (before the unique index does)."""
+        """Refuse national numbers already given to another child of the same municipality (before the
+        unique index does). ``numbers``: [(company id, national number)]."""
         if not numbers:
             return
         if len(set(numbers)) < len(numbers):
             raise ValidationError(_("Two children cannot share the same national number."))
-        # sudo: a duplicate must be found even in a structure the current user cannot see;
-        # the message names no record the user could not read.
-        taken = (
-            self.sudo()
-            .with_context(active_test=False)
-            .search([("national_number", "in", numbers), ("id", "not in", self.ids)], limit=1)
+        # sudo: a duplicate must be found even in a structure the current user cannot see; only the
+        # municipality's own registry is searched, and the message names no record.
+        domain = Domain.OR(
+            Domain("company_id", "=", company_id) & Domain("national_number", "=", number)
+            for company_id, number in numbers
         )
+        taken = self.sudo().with_context(active_test=False).search(domain & Domain("id", "not in", self.ids), limit=1)
         if taken:
             raise ValidationError(
                 _(
-                    "A child with the national number %s is already registered: open the existing "
-                    "record instead of creating a second one.",
+                    "A child with the national number %s is already registered in this municipality: "
+                    "look it up (or ask municipal staff) instead of creating a second one.",
                     taken.national_number,
                 )
             )

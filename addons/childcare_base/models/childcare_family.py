@@ -6,9 +6,11 @@ from odoo.tools.translate import _
 class ChildcareFamily(models.Model):
     _name = "childcare.family"
     _description = "Family (household)"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["childcare.guard.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "name, id"
     _check_company_auto = True
+    # the municipality and the billing partner (who receives the invoices) are set by municipal staff
+    _childcare_manager_fields = ("company_id", "partner_id")
 
     name = fields.Char(
         string="Household",
@@ -70,7 +72,7 @@ class ChildcareFamily(models.Model):
         string="Current income",
         help="The validated income declaration of the most recent year.",
     )
-    note = fields.Html()
+    note = fields.Html(groups="base.group_user", help="Internal note: never shown to the family.")
 
     @api.depends("family_child_ids.child_id")
     def _compute_child_ids(self):

@@ -4,6 +4,7 @@ from odoo import api, fields, models
 class ChildcareFamilyChild(models.Model):
     _name = "childcare.family.child"
     _description = "Child of a family, with the custody share billed to that family"
+    _inherit = ["childcare.guard.mixin"]
     _order = "family_id, child_id"
     _rec_name = "child_id"
 

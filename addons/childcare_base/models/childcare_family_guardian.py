@@ -13,6 +13,7 @@ RELATIONSHIPS = [
 class ChildcareFamilyGuardian(models.Model):
     _name = "childcare.family.guardian"
     _description = "Guardian of a family"
+    _inherit = ["childcare.guard.mixin"]
     _order = "family_id, sequence, id"
 
     family_id = fields.Many2one("childcare.family", required=True, ondelete="cascade", index=True)

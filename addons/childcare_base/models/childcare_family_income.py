@@ -6,7 +6,7 @@ from odoo.tools.translate import _
 class ChildcareFamilyIncome(models.Model):
     _name = "childcare.family.income"
     _description = "Yearly declared income of a family"
-    _inherit = ["mail.thread"]
+    _inherit = ["childcare.guard.mixin", "mail.thread"]
     _order = "family_id, year desc, id desc"
 
     family_id = fields.Many2one("childcare.family", required=True, ondelete="cascade", index=True, tracking=True)

@@ -4,6 +4,7 @@ from odoo import fields, models
 class ChildcareMedicalContact(models.Model):
     _name = "childcare.medical.contact"
     _description = "Emergency contact on a medical sheet"
+    _inherit = ["childcare.guard.mixin"]
     _order = "sheet_id, sequence, id"
 
     sheet_id = fields.Many2one("childcare.medical.sheet", required=True, ondelete="cascade", index=True)

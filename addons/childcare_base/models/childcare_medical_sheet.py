@@ -7,18 +7,20 @@ from odoo.tools.translate import _
 class ChildcareMedicalSheet(models.Model):
     _name = "childcare.medical.sheet"
     _description = "Medical sheet of a child"
-    _inherit = ["mail.thread"]
+    _inherit = ["childcare.guard.mixin", "mail.thread"]
     _order = "date_valid_until desc, id desc"
+    # Health data (allergies, diet, treatments, vaccinations) is never tracked: tracking copies the old and
+    # new values into the chatter, which every reader of the sheet and its followers receive.
 
     child_id = fields.Many2one("childcare.child", required=True, ondelete="cascade", index=True, tracking=True)
     company_id = fields.Many2one(related="child_id.company_id", store=True, index=True)
-    allergies = fields.Text(tracking=True)
+    allergies = fields.Text()
     diet = fields.Text(string="Diet")
-    treatments = fields.Text(string="Treatments and medication", tracking=True)
+    treatments = fields.Text(string="Treatments and medication")
     doctor_name = fields.Char(string="Doctor")
     doctor_phone = fields.Char(string="Doctor's phone")
     contact_ids = fields.One2many("childcare.medical.contact", "sheet_id", string="Emergency contacts", copy=True)
-    is_vaccination_up_to_date = fields.Boolean(string="Vaccinations up to date", tracking=True)
+    is_vaccination_up_to_date = fields.Boolean(string="Vaccinations up to date")
     date_valid_until = fields.Date(
         string="Valid until",
         required=True,

@@ -4,6 +4,7 @@ from odoo import fields, models
 class ChildcarePickupPerson(models.Model):
     _name = "childcare.pickup.person"
     _description = "Person authorised to pick up a child"
+    _inherit = ["childcare.guard.mixin"]
     _order = "child_id, sequence, id"
 
     child_id = fields.Many2one("childcare.child", required=True, ondelete="cascade", index=True)

@@ -14,13 +14,32 @@ STRUCTURE_TYPES = [
 
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
+#: Contractual terms of a structure and who works there: municipal staff only. Structure staff keep the
+#: operational fields (address, phone, e-mail, notes). Extensions add their terms to this tuple.
+STRUCTURE_MANAGER_FIELDS = (
+    "name",
+    "code",
+    "structure_type",
+    "company_id",
+    "active",
+    "director_id",
+    "staff_ids",
+    "capacity_ids",
+    "child_ids",
+    *(f"open_{day}" for day in WEEKDAYS),
+    "hour_open",
+    "hour_close",
+    "tz",
+)
+
 
 class ChildcareStructure(models.Model):
     _name = "childcare.structure"
     _description = "Childcare structure"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["childcare.guard.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "name, id"
     _check_company_auto = True
+    _childcare_manager_fields = STRUCTURE_MANAGER_FIELDS
 
     name = fields.Char(required=True, tracking=True)
     code = fields.Char(help="Short code used on attendance sheets, invoices and exports.")

@@ -6,6 +6,7 @@ from odoo.tools.translate import _
 class ChildcareStructureCapacity(models.Model):
     _name = "childcare.structure.capacity"
     _description = "Capacity of a structure for one age group"
+    _inherit = ["childcare.guard.mixin"]
     _order = "structure_id, age_min_months, id"
 
     structure_id = fields.Many2one("childcare.structure", required=True, ondelete="cascade", index=True)

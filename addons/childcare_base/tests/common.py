@@ -34,7 +34,7 @@ class ChildcareCase(TransactionCase):
         cls.user_manager = user("cc_manager", "base.group_user,childcare_base.group_childcare_manager")
         cls.user_staff_s1 = user("cc_staff_s1", "base.group_user,childcare_base.group_childcare_structure")
         cls.user_staff_s2 = user("cc_staff_s2", "base.group_user,childcare_base.group_childcare_structure")
-        cls.user_medical = user("cc_medical", "base.group_user,childcare_base.group_childcare_medical")
+        cls.user_medical = user("cc_medical", "base.group_user,childcare_base.group_childcare_medical_officer")
         cls.user_employee = user("cc_employee", "base.group_user")
         cls.user_portal_a = user("cc_portal_a", "base.group_portal")
         cls.user_portal_b = user("cc_portal_b", "base.group_portal")

@@ -26,7 +26,7 @@ OPEN_STATES = ("draft", "submitted", "complete", "waiting")
 class ChildcareApplication(models.Model):
     _name = "childcare.application"
     _description = "Childcare pre-registration"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["childcare.guard.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "score desc, date_submitted, id"
     _check_company_auto = True
 
@@ -121,7 +121,7 @@ class ChildcareApplication(models.Model):
     )
     offer_deadline = fields.Date(readonly=True, copy=False, tracking=True)
     enrollment_id = fields.Many2one("childcare.enrollment", string="Placement contract", readonly=True, copy=False)
-    note = fields.Html()
+    note = fields.Html(groups="base.group_user", help="Internal note: never shown to the family.")
 
     # ------------------------------------------------------------------ computes
     @api.depends("child_id")
@@ -192,7 +192,9 @@ class ChildcareApplication(models.Model):
             )
         ]
         waiting = []
-        for choice in self.choice_ids.sorted(lambda c: (c.rank, c.id)):
+        # sudo: whoever reads the application reads the names of all its chosen structures and age groups
+        # (the single pre-registration is shared by every chosen structure), and nothing else of them.
+        for choice in self.choice_ids.sudo().sorted(lambda c: (c.rank, c.id)):
             values = {
                 "rank": choice.rank,
                 "structure": choice.structure_id.name,
@@ -231,8 +233,9 @@ class ChildcareApplication(models.Model):
 
     @api.depends("name", "child_id")
     def _compute_display_name(self):
+        # sudo: whoever reads the application (staff of every chosen structure) reads whose it is
         for application in self:
-            application.display_name = f"{application.name} — {application.child_id.name or ''}"
+            application.display_name = f"{application.name} — {application.sudo().child_id.name or ''}"
 
     # ------------------------------------------------------------------ constraints
     @api.constrains("child_id", "start_period", "state")
@@ -394,6 +397,8 @@ class ChildcareApplication(models.Model):
             Point.create(to_create)
 
     def action_refresh_points(self):
+        # _refresh_points writes under sudo: only who may change these applications may trigger it
+        self.check_access("write")
         self._refresh_points()
         return True
 

@@ -17,6 +17,7 @@ ALLOCATION_STATUSES = [
 class ChildcareApplicationChoice(models.Model):
     _name = "childcare.application.choice"
     _description = "Ranked structure choice of an application"
+    _inherit = ["childcare.guard.mixin"]
     _order = "application_id, rank, id"
     _rec_name = "structure_id"
 

@@ -6,6 +6,7 @@ from odoo.tools.translate import _
 class ChildcareApplicationPoint(models.Model):
     _name = "childcare.application.point"
     _description = "Points of an application for one criterion"
+    _inherit = ["childcare.guard.mixin"]
     _order = "application_id, sequence, id"
 
     application_id = fields.Many2one("childcare.application", required=True, ondelete="cascade", index=True)
@@ -22,7 +23,7 @@ class ChildcareApplicationPoint(models.Model):
     is_met = fields.Boolean(string="Met")
     value = fields.Float(string="Answer", digits=(6, 2), help="Answer on the criterion's numeric scale.")
     points = fields.Float(compute="_compute_points", store=True, readonly=False, digits=(6, 2))
-    justification = fields.Text()
+    justification = fields.Text(groups="base.group_user", help="Internal: never shown to the family.")
 
     @api.depends("criterion_id")
     def _compute_is_manual(self):
@@ -41,8 +42,10 @@ class ChildcareApplicationPoint(models.Model):
 
     @api.depends("criterion_id", "justification")
     def _compute_display_name(self):
+        internal = self.env.su or self.env.user._is_internal()
         for line in self:
-            line.display_name = line.criterion_id.name or line.justification or _("Manual adjustment")
+            justification = line.justification if internal else False
+            line.display_name = line.criterion_id.name or justification or _("Manual adjustment")
 
     @api.constrains("criterion_id", "justification", "points")
     def _check_justification(self):

@@ -14,7 +14,7 @@ SCOPE_STATES = ("complete", "waiting")
 class ChildcareCommission(models.Model):
     _name = "childcare.commission"
     _description = "Admission commission"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["childcare.guard.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
 
@@ -186,10 +186,36 @@ class ChildcareCommission(models.Model):
             raise UserError(_("The session %s is closed: its places and applications can no longer change.", self.name))
 
     # ------------------------------------------------------------------ allocation
+    def _check_no_concurrent_session(self):
+        """Two sessions never hold the same places: while a session has allocated places it has not sent as
+        offers yet, no other session over one of its structures allocates (places would be given twice)."""
+        for commission in self:
+            # sudo: the clash must be found even in a session the user cannot read; only its name is shown
+            other = self.sudo().search(
+                [
+                    ("id", "!=", commission.id),
+                    ("company_id", "=", commission.company_id.id),
+                    ("state", "=", "allocated"),
+                    ("structure_ids", "in", commission.structure_ids.ids),
+                ],
+                limit=1,
+            )
+            if other:
+                raise UserError(
+                    _(
+                        "The session %(other)s has allocated places in %(structures)s that are not offered yet: "
+                        "send its offers or set it back to draft before allocating %(session)s.",
+                        other=other.name,
+                        structures=", ".join((other.structure_ids & commission.structure_ids).mapped("name")),
+                        session=commission.name,
+                    )
+                )
+
     def action_allocate(self):
         """Load what is missing, run the deterministic allocation and explain every decision."""
         for commission in self:
             commission._check_draft()
+            commission._check_no_concurrent_session()
             if not commission.structure_ids:
                 raise UserError(_("Choose the structures of the session %s first.", commission.name))
             if not commission.place_ids:
@@ -231,13 +257,16 @@ class ChildcareCommission(models.Model):
         result = allocate(applicants, places)
 
         # Write the results grouped by identical values: a few hundred writes for thousands of applications.
+        # The rank shown is the family's own rank of the structure that gave the place (the allocation
+        # only saw the choices inside this session, ranked among themselves).
+        family_rank = {(row["application_id"], row["structure_id"]): row["rank"] for row in choice_rows}
         Application = self.env["childcare.application"]
         app_groups = defaultdict(list)
         for decision in result.decisions.values():
             key = (
                 decision.structure or False,
                 decision.age_group if decision.structure else False,
-                decision.choice_rank,
+                family_rank.get((decision.key, decision.structure), 0) if decision.structure else 0,
             )
             app_groups[key].append(decision.key)
         for (structure_id, capacity_id, rank), ids in app_groups.items():
@@ -285,6 +314,7 @@ class ChildcareCommission(models.Model):
         for commission in self:
             if commission.state != "allocated":
                 raise UserError(_("Run the allocation of %s before sending the offers.", commission.name))
+            commission._check_no_concurrent_session()
             over = commission.place_ids.filtered(lambda p: p.places_allocated > p.places_available)
             if over:
                 raise UserError(
@@ -351,18 +381,25 @@ class ChildcareCommission(models.Model):
 
     # ------------------------------------------------------------------ waiting list
     def _waiting_list_rows(self):
-        """{structure: [choice, ...]} the waiting choices of this session, in waiting-list order."""
+        """{structure: [choice, ...]} the waiting choices of this session, in waiting-list order, for the
+        structures the user may read (structure staff: their own; municipal staff: all)."""
         self.ensure_one()
-        choices = self.application_ids.choice_ids.filtered(
-            lambda c: (
-                c.allocation_status == "waiting"
-                and c.application_id.state in ("complete", "waiting")
-                and c.application_id.commission_id == self
+        readable = self.structure_ids._filtered_access("read")
+        # sudo: the names of the structures and age groups of the user's own waiting lists
+        choices = (
+            self.application_ids.choice_ids.sudo()
+            .filtered(lambda c: c.structure_id in readable)
+            .filtered(
+                lambda c: (
+                    c.allocation_status == "waiting"
+                    and c.application_id.state in ("complete", "waiting")
+                    and c.application_id.commission_id == self
+                )
             )
         )
         rows = defaultdict(list)
         for choice in choices.sorted(lambda c: (c.structure_id.name, c.structure_id.id, c.waiting_position)):
-            rows[choice.structure_id].append(choice)
+            rows[choice.structure_id.with_env(self.env)].append(choice.with_env(self.env))
         return rows
 
     def _waiting_list_xlsx(self):

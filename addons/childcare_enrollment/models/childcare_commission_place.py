@@ -6,6 +6,7 @@ from odoo.tools.translate import _
 class ChildcareCommissionPlace(models.Model):
     _name = "childcare.commission.place"
     _description = "Places of one structure and age group in an admission session"
+    _inherit = ["childcare.guard.mixin"]
     _order = "commission_id, structure_id, capacity_id"
 
     commission_id = fields.Many2one("childcare.commission", required=True, ondelete="cascade", index=True)

@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools.translate import _
 
 from .childcare_enrollment_schedule import WEEKDAYS
@@ -8,9 +8,21 @@ from .childcare_enrollment_schedule import WEEKDAYS
 class ChildcareEnrollment(models.Model):
     _name = "childcare.enrollment"
     _description = "Placement contract"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["childcare.guard.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "date_start desc, id desc"
     _check_company_auto = True
+    # The contract's terms are set by municipal staff; structure staff read them and add notes.
+    _childcare_manager_fields = (
+        "child_id",
+        "structure_id",
+        "family_id",
+        "date_start",
+        "date_end",
+        "schedule_line_ids",
+        "rate_plan_ref",
+    )
+    # The state moves only through action_start / action_end / action_reset_draft (municipal staff).
+    _childcare_system_fields = ("state",)
 
     name = fields.Char(
         string="Reference",
@@ -65,7 +77,7 @@ class ChildcareEnrollment(models.Model):
         help="Reference of the rate plan (defined by the billing addon).",
     )
     application_id = fields.Many2one("childcare.application", index=True, readonly=True, copy=False)
-    note = fields.Html()
+    note = fields.Html(groups="base.group_user", help="Internal note: never shown to the family.")
 
     @api.depends("child_id")
     def _compute_family_id(self):
@@ -145,14 +157,23 @@ class ChildcareEnrollment(models.Model):
         return super().create(vals_list)
 
     # ------------------------------------------------------------------ transitions
+    def _check_transition_rights(self):
+        """Contracts start, end and go back to draft by municipal staff only, on contracts they may write."""
+        if not self.env.su and not self.env.user.has_group("childcare_base.group_childcare_manager"):
+            raise AccessError(_("Only municipal staff may start, end or reopen a placement contract."))
+        self.check_access("write")
+
     def action_start(self):
+        self._check_transition_rights()
         if any(e.state != "draft" for e in self):
             raise UserError(_("Only draft contracts can start."))
-        self.state = "running"
+        # sudo: the state is a system field; the rights were checked above
+        self.sudo().state = "running"
         self.application_id.filtered(lambda a: a.state == "accepted").state = "enrolled"
         return True
 
     def action_end(self):
+        self._check_transition_rights()
         if any(e.state != "running" for e in self):
             raise UserError(_("Only running contracts can end."))
         today = fields.Date.context_today(self)
@@ -160,13 +181,16 @@ class ChildcareEnrollment(models.Model):
             vals = {"state": "ended"}
             if not enrollment.date_end or enrollment.date_end > today:
                 vals["date_end"] = max(today, enrollment.date_start)
-            enrollment.write(vals)
+            # sudo: the state is a system field; the rights were checked above
+            enrollment.sudo().write(vals)
         return True
 
     def action_reset_draft(self):
+        self._check_transition_rights()
         if any(e.state == "draft" for e in self):
             raise UserError(_("The contract is already a draft."))
-        self.state = "draft"
+        # sudo: the state is a system field; the rights were checked above
+        self.sudo().state = "draft"
         return True
 
     # ------------------------------------------------------------------ planning

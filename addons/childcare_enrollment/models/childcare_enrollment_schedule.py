@@ -16,6 +16,7 @@ WEEKDAYS = [
 class ChildcareEnrollmentSchedule(models.Model):
     _name = "childcare.enrollment.schedule"
     _description = "Weekly schedule slot of a placement contract or an application"
+    _inherit = ["childcare.guard.mixin"]
     _order = "weekday, hour_from, id"
 
     enrollment_id = fields.Many2one("childcare.enrollment", ondelete="cascade", index=True)

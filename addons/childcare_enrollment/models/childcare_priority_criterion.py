@@ -20,7 +20,7 @@ COMPUTED_RULES = [
 class ChildcarePriorityCriterion(models.Model):
     _name = "childcare.priority.criterion"
     _description = "Admission priority criterion"
-    _inherit = ["mail.thread"]
+    _inherit = ["childcare.guard.mixin", "mail.thread"]
     _order = "sequence, id"
 
     name = fields.Char(required=True, translate=True, tracking=True)

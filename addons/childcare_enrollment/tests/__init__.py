@@ -4,5 +4,6 @@ from . import (
     test_application,
     test_enrollment,
     test_reports,
+    test_security,
     test_waiting_list_export,
 )

@@ -68,15 +68,18 @@ class TestAccess(EnrollmentCase):
         self.assertEqual(values["commission_id"]["id"], self.commission.id)
         self.assertIn("place given", values["allocation_note"])
 
-    def test_structure_staff_edit_contracts_of_their_structures(self):
+    def test_structure_staff_annotate_contracts_of_their_structures(self):
         Enrollment = self.env["childcare.enrollment"]
         both = (self.enr_a | self.enr_b).ids
         self.assertEqual(Enrollment.with_user(self.user_staff_s1).search([("id", "in", both)]), self.enr_a)
-        self.enr_a.with_user(self.user_staff_s1).write({"rate_plan_ref": "PSU"})
-        self.assertEqual(self.enr_a.rate_plan_ref, "PSU")
+        self.enr_a.with_user(self.user_staff_s1).write({"note": "<p>Allergic to cats</p>"})
+        self.assertIn("cats", self.enr_a.note)
+        # the rate plan is a contractual term: municipal staff only (see test_security)
+        with self.assertRaises(AccessError):
+            self.enr_a.with_user(self.user_staff_s1).write({"rate_plan_ref": "PSU"})
         self.assert_no_read(self.user_staff_s1, self.enr_b)
         with self.assertRaises(AccessError):
-            self.enr_b.with_user(self.user_staff_s1).write({"rate_plan_ref": "X"})
+            self.enr_b.with_user(self.user_staff_s1).write({"note": "X"})
         with self.assertRaises(AccessError):
             Enrollment.with_user(self.user_staff_s1).create(
                 {"child_id": self.app_a.child_id.id, "structure_id": self.crib_1.id, "date_start": self.start}
