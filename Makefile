@@ -1,7 +1,9 @@
 # Civic Childcare — everything a newcomer needs is `make run` and `make test`.
-PYTHON ?= python3
+# Every target runs the project virtual environment's Python (.venv, made by scripts/setup.sh).
+PYTHON := .venv/bin/python
 DB ?= civic_childcare
 ADDONS := $(shell ls addons 2>/dev/null | tr '\n' ',' | sed 's/,$$//')
+UNIT_TESTS := $(wildcard addons/*/tools/tests) $(wildcard tests/unit)
 ODOO := $(PYTHON) -m odoo -c odoo.conf
 
 .PHONY: help setup run db test test-odoo unit lint bench clean
@@ -10,11 +12,15 @@ help:
 	@echo "make run        set up what is missing, create the '$(DB)' demo database, serve http://localhost:8069"
 	@echo "make test       set up, then the whole suite (Odoo tests + unit tests) on a throw-away database"
 	@echo "make test-odoo  Odoo's own tests of event, website_event, portal, account_payment with the suite installed"
-	@echo "make unit       only the database-free unit tests of addons/*/tools"
+	@echo "make unit       only the database-free unit tests (addons/*/tools/tests, tests/unit)"
 	@echo "make lint       ruff"
 	@echo "make bench      every benchmark under tests/bench"
 
 setup:
+	@bash scripts/setup.sh
+
+# unit and lint need only the virtual environment: the whole set-up runs when it does not exist yet.
+$(PYTHON):
 	@bash scripts/setup.sh
 
 db: setup
@@ -37,15 +43,20 @@ test:
 test-odoo: setup
 	@$(PYTHON) tests/run.py --db civic_childcare_test_odoo --odoo-modules event,website_event,portal,account_payment
 
-unit:
-	@$(PYTHON) -m pytest -q -p no:cacheprovider addons/*/tools/tests
+unit: $(PYTHON)
+	@$(PYTHON) -m pytest -q -p no:cacheprovider $(UNIT_TESTS)
 
-lint:
+lint: $(PYTHON)
 	@$(PYTHON) -m ruff check addons tests scripts
 	@$(PYTHON) -m ruff format --check addons tests scripts
 
 bench: setup
 	@for b in tests/bench/*.py; do $(PYTHON) $$b || exit 1; done
+
+# Refresh each addon's i18n/<addon>.pot from a throw-away database, merge it into fr.po, nl.po, de.po.
+.PHONY: i18n
+i18n: setup
+	@PYTHON=$(PYTHON) bash scripts/i18n.sh
 
 clean:
 	rm -rf .test-logs

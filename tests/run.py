@@ -3,7 +3,8 @@
 
 1. a fresh throw-away database gets every suite addon (with demo data) installed with
    ``--test-enable``; the Odoo tests of our addons run (at-install and post-install);
-2. the database-free unit tests of the pure functions (``addons/*/tools/tests``) run under pytest.
+2. the database-free unit tests run under pytest: the pure functions of the addons
+   (``addons/*/tools/tests``) and the suite-wide checks of ``tests/unit``.
 
 Exit status is non-zero on any failed or erroring test, on any ERROR/CRITICAL line in Odoo's
 log, or when Odoo 19 cannot be imported. The last line printed is ``N passed, N failed``.
@@ -13,6 +14,7 @@ in a database where the suite is installed too (``make test-odoo``).
 """
 
 import argparse
+import ast
 import os
 import re
 import subprocess
@@ -22,6 +24,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 ADDONS = ROOT / "addons"
+UNIT_TESTS = ROOT / "tests" / "unit"
 LOG_DIR = ROOT / ".test-logs"
 
 LOG_LINE = re.compile(
@@ -56,7 +59,7 @@ def known_failures():
 def suite_addons():
     names = []
     for manifest in sorted(ADDONS.glob("*/__manifest__.py")):
-        values = eval(manifest.read_text(encoding="utf-8"))
+        values = ast.literal_eval(manifest.read_text(encoding="utf-8"))
         if values.get("installable", True):
             names.append(manifest.parent.name)
     return names
@@ -157,7 +160,10 @@ def run_odoo_tests(db, install, test_tags, http_port, known=None):
 
 
 def run_unit_tests(addons):
+    """pytest on ``addons/<addon>/tools/tests`` of the given addons, and on ``tests/unit`` when it exists."""
     paths = sorted(str(p.relative_to(ROOT)) for p in ADDONS.glob("*/tools/tests") if p.parent.parent.name in addons)
+    if UNIT_TESTS.is_dir():
+        paths.append(str(UNIT_TESTS.relative_to(ROOT)))
     if not paths:
         return {"passed": 0, "failed": 0, "skipped": 0, "returncode": 0}
     LOG_DIR.mkdir(exist_ok=True)
