@@ -245,8 +245,8 @@ class ChildcareChild(models.Model):
         for child in self.sudo():
             links = child.family_child_ids
             if links and float_compare(sum(links.mapped("custody_share")), 100.0, precision_digits=2):
-                # never name a child the user may not read
-                readable = child.with_env(self.env).has_access("read")
+                # never name a child the user may not read (constraints run under sudo: ask as the user)
+                readable = child.sudo(False).has_access("read")
                 raise ValidationError(
                     _(
                         "The custody shares of %(child)s add up to %(total)s %% instead of 100 %%.",

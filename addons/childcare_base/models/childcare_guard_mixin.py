@@ -143,18 +143,19 @@ class ChildcareGuardMixin(models.AbstractModel):
         for (_name, comodel), ids in targets.items():
             if ids:
                 by_model.setdefault(comodel, set()).update(ids)
-        now = self.env.cr.now()
+        now, user = self.env.cr.now(), self.env.user
         for comodel, ids in by_model.items():
-            records = self.env[comodel].browse(sorted(ids)).exists()
-            # Records the user creates in this very transaction (a child and its custody lines in one
-            # create) were checked by Odoo's own create rules: only the others are looked at.
-            if records._log_access:
-                records -= (
-                    records.sudo()
-                    .filtered(lambda r: r.create_date == now and r.create_uid == self.env.user)
-                    .with_env(records.env)
+            records = self.env[comodel].browse(sorted(ids))
+            forbidden = records - records._filtered_access("read")  # one query per model
+            if forbidden and forbidden._log_access:
+                # Records the user creates in this very transaction (a child and its custody lines in one
+                # create) were checked by Odoo's own create rules: they are not refused here.
+                forbidden -= (
+                    forbidden.sudo()
+                    .filtered(lambda r: r.create_date == now and r.create_uid == user)
+                    .with_env(forbidden.env)
                 )
-            if records and not records.has_access("read"):
+            if forbidden:
                 raise AccessError(
                     _(
                         "You cannot link %(model)s to a record you are not allowed to see.",

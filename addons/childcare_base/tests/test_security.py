@@ -139,7 +139,7 @@ class TestGuard(ChildcareCase):
         # a municipal medical officer (common.py's user_medical) reads every sheet
         officer = self.user_medical
         found = self.as_user(officer, self.env["childcare.medical.sheet"]).search(
-            [("child_id.company_id", "=", self.company.id)]
+            [("id", "in", (self.sheet_a1 | self.sheet_b1).ids)]
         )
         self.assertEqual(found, self.sheet_a1 | self.sheet_b1)
 

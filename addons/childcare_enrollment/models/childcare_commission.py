@@ -431,7 +431,8 @@ class ChildcareCommission(models.Model):
                 application = choice.application_id
                 sheet.write_number(row, 0, choice.waiting_position)
                 sheet.write(row, 1, application.name)
-                sheet.write(row, 2, application.child_id.name)
+                # sudo: the child's name is part of the shared application the user reads
+                sheet.write(row, 2, application.sudo().child_id.name)
                 sheet.write(row, 3, choice.capacity_id.name or "")
                 sheet.write_number(row, 4, choice.rank)
                 sheet.write_number(row, 5, application.score)

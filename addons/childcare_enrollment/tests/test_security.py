@@ -121,7 +121,10 @@ class TestEnrollmentSecurity(EnrollmentCase):
     def test_reading_an_application_does_not_allow_refreshing_its_points(self):
         staff = self.user_staff_s1
         points = self.app_a.point_ids.read(["points", "is_met"])
-        self.app_a.family_id.is_resident = not self.app_a.family_id.is_resident  # points would change
+        # a new common criterion: refreshing the points would add its line to the application
+        self.env["childcare.priority.criterion"].create(
+            {"name": "Resident", "code": "RES_T", "apply_mode": "computed", "computed_rule": "resident", "points": 7}
+        )
         with mute_logger(*MUTE), self.assertRaises(AccessError):
             self.as_user(staff, self.app_a).action_refresh_points()
         self.env.invalidate_all()
