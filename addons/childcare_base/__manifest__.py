@@ -1,7 +1,7 @@
 {
     "name": "Childcare — Base registry",
     "summary": "Families, children, medical sheets and childcare structures shared by every Civic Childcare addon",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "Services/Childcare",
     "license": "LGPL-3",
     "author": "Civic Childcare",

@@ -34,6 +34,20 @@ class TestRegistryGuard(TransactionCase):
         missing = [label for label, user in cls.users.items() if not user]
         if missing:
             raise AssertionError(f"the registry guard test runs on the demo data; missing demo users: {missing}")
+        # another municipality, with a structure, a family and a child: targets no demo user may see
+        other = cls.env["res.company"].create({"name": "Other municipality (guard test)"})
+        Env = cls.env(context=dict(cls.env.context, allowed_company_ids=[other.id]))
+        family = Env["childcare.family"].create({"name": "Elsewhere", "company_id": other.id})
+        Env["childcare.structure"].create({"name": "Elsewhere crèche", "company_id": other.id})
+        Env["childcare.child"].create(
+            {
+                "first_name": "Else",
+                "last_name": "Where",
+                "birthdate": "2024-01-01",
+                "company_id": other.id,
+                "family_child_ids": [Command.create({"family_id": family.id, "custody_share": 100})],
+            }
+        )
         if "childcare.attendance.sheet" in cls.env:
             # a draft sheet of this month for each structure with contracts, so that sheets are in scope
             cls.env["childcare.attendance.sheet"]._generate_month(cls.env.cr.now().date().replace(day=1))
