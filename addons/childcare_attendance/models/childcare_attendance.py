@@ -1,10 +1,12 @@
 from collections import defaultdict
 from datetime import datetime, time, timedelta
 
+import psycopg2
 import pytz
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import mute_logger
 from odoo.tools.translate import _
 
 ABSENCE_REASONS = [
@@ -33,6 +35,10 @@ def month_start(day):
     return day.replace(day=1)
 
 
+#: a kiosk tap without PIN this soon after the check-in is the same tap again, not a check-out
+KIOSK_REPEAT_DELAY = timedelta(minutes=1)
+
+
 class ChildcareAttendance(models.Model):
     _name = "childcare.attendance"
     _description = "Attendance of a child on a day"
@@ -40,6 +46,9 @@ class ChildcareAttendance(models.Model):
     _order = "date desc, structure_id, child_id, id"
     _rec_name = "child_id"
     _check_company_auto = True
+    # The contract of a day is found from the child, the structure and the date (and follows the
+    # contracts when they change): structure staff may not point a day at another contract.
+    _childcare_manager_fields = ("enrollment_id",)
 
     child_id = fields.Many2one("childcare.child", string="Child", required=True, index=True, ondelete="restrict")
     structure_id = fields.Many2one(
@@ -96,7 +105,7 @@ class ChildcareAttendance(models.Model):
         ondelete="set null",
         domain="[('child_id', '=', child_id)]",
     )
-    note = fields.Char()
+    note = fields.Char(groups="base.group_user", help="Internal note of the structure: never shown to the family.")
     entered_by_id = fields.Many2one(
         "res.users",
         string="Entered by",
@@ -149,6 +158,17 @@ class ChildcareAttendance(models.Model):
                 None,
             )
             attendance.enrollment_id = match.id if match else False
+
+    def _refresh_enrollment(self):
+        """Link these lines again to the contract that covers their day, after contracts were amended,
+        renewed or ended (a day no contract covers any more loses its link).
+
+        The link is derived data: it is recomputed in place, in one batch, without going through
+        :meth:`write` (no lock, no write guard), and only by code that decided which lines may follow.
+        """
+        if self:
+            self.env.add_to_compute(self._fields["enrollment_id"], self)
+            self._recompute_recordset(["enrollment_id"])
 
     @api.depends("check_in", "check_out", "structure_id.tz")
     def _compute_hours(self):
@@ -233,7 +253,30 @@ class ChildcareAttendance(models.Model):
                         )
                     )
 
-    @api.constrains("child_id", "structure_id", "date", "enrollment_id")
+    def _enrollment_covers_day(self):
+        """Whether the line's contract is one of the child in that structure, in force on its day."""
+        self.ensure_one()
+        enrollment = self.enrollment_id.sudo()
+        return bool(
+            enrollment
+            and enrollment.child_id == self.child_id
+            and enrollment.structure_id == self.structure_id
+            and enrollment.state in ("running", "ended")
+            and enrollment.date_start <= self.date
+            and (not enrollment.date_end or enrollment.date_end >= self.date)
+        )
+
+    def _raise_no_enrollment(self):
+        raise ValidationError(
+            _(
+                "%(child)s has no enrollment in %(structure)s on %(date)s.",
+                child=self.child_id.name,
+                structure=self.structure_id.name,
+                date=self.date,
+            )
+        )
+
+    @api.constrains("child_id", "structure_id", "date")
     def _check_day_allowed(self):
         """The structure opens that day and an enrollment of the child in that structure covers it."""
         if not self:
@@ -248,47 +291,54 @@ class ChildcareAttendance(models.Model):
                         date=attendance.date,
                     )
                 )
-            enrollment = attendance.enrollment_id.sudo()
-            if (
-                not enrollment
-                or enrollment.child_id != attendance.child_id
-                or enrollment.structure_id != attendance.structure_id
-                or enrollment.state not in ("running", "ended")
-                or enrollment.date_start > attendance.date
-                or (enrollment.date_end and enrollment.date_end < attendance.date)
-            ):
-                raise ValidationError(
-                    _(
-                        "%(child)s has no enrollment in %(structure)s on %(date)s.",
-                        child=attendance.child_id.name,
-                        structure=attendance.structure_id.name,
-                        date=attendance.date,
-                    )
-                )
+            if not attendance._enrollment_covers_day():
+                attendance._raise_no_enrollment()
+
+    @api.constrains("enrollment_id")
+    def _check_enrollment_id(self):
+        """A contract set on a line covers its day. A line may lose its contract when the contracts are
+        amended afterwards (see ``_refresh_enrollment``): the sheet then refuses the month."""
+        for attendance in self:
+            if attendance.enrollment_id and not attendance._enrollment_covers_day():
+                attendance._raise_no_enrollment()
 
     # ------------------------------------------------------------------ locking
-    def _check_not_locked(self, keys=None):
-        """Refuse any change to a month whose sheet is validated. ``keys``: (structure id, date) pairs,
-        by default those of ``self``. One query whatever the number of lines."""
-        keys = keys if keys is not None else [(a.structure_id.id, a.date) for a in self]
+    @api.model
+    def _locked_sheets(self, keys):
+        """The submitted or validated sheets of the months of ``keys`` ((structure id, date) pairs): the
+        attendance of those months is frozen. One query whatever the number of keys.
+
+        :returns: ``{(structure id, first day of the month): sheet}``
+        """
         keys = {(structure_id, month_start(day)) for structure_id, day in keys if structure_id and day}
         if not keys:
-            return
+            return {}
         # sudo: the lock applies whoever may read the sheet.
-        locked = (
+        sheets = (
             self.env["childcare.attendance.sheet"]
             .sudo()
             .search_fetch(
                 [
-                    ("state", "=", "validated"),
+                    ("state", "in", ("submitted", "validated")),
                     ("structure_id", "in", list({k[0] for k in keys})),
                     ("date_month", "in", list({k[1] for k in keys})),
                 ],
-                ["structure_id", "date_month"],
+                ["structure_id", "date_month", "state"],
             )
         )
+        return {
+            (sheet.structure_id.id, sheet.date_month): sheet
+            for sheet in sheets
+            if (sheet.structure_id.id, sheet.date_month) in keys
+        }
+
+    def _check_not_locked(self, keys=None):
+        """Refuse any change to a month whose sheet is submitted or validated. ``keys``: (structure id,
+        date) pairs, by default those of ``self``."""
+        keys = keys if keys is not None else [(a.structure_id.id, a.date) for a in self]
+        locked = sorted(self._locked_sheets(keys).values(), key=lambda sheet: sheet.state != "validated")
         for sheet in locked:
-            if (sheet.structure_id.id, sheet.date_month) in keys:
+            if sheet.state == "validated":
                 raise UserError(
                     _(
                         "The attendance sheet of %(structure)s for %(month)s is validated: its attendance can no "
@@ -297,6 +347,14 @@ class ChildcareAttendance(models.Model):
                         month=sheet.date_month.strftime("%m/%Y"),
                     )
                 )
+            raise UserError(
+                _(
+                    "The attendance sheet of %(structure)s for %(month)s is submitted: its attendance can no longer "
+                    "be changed. Set the sheet back to draft to correct it.",
+                    structure=sheet.structure_id.name,
+                    month=sheet.date_month.strftime("%m/%Y"),
+                )
+            )
 
     def _hours_to_datetimes(self, vals, day=None, structure=None):
         """Turn ``hour_in``/``hour_out`` (local floats) of ``vals`` into ``check_in``/``check_out``."""
@@ -314,12 +372,21 @@ class ChildcareAttendance(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        keys = []
-        for vals in vals_list:
-            if vals.get("date"):
-                keys.append((vals.get("structure_id"), fields.Date.to_date(vals["date"])))
-        self._check_not_locked(keys)
-        return super().create([self._hours_to_datetimes(vals) for vals in vals_list])
+        # ("Entered by" is read-only: a context default naming someone else is dropped by the guard mixin)
+        attendance = self
+        # the lock before anything is written, on the day and structure each line will have
+        missing = [name for name in ("structure_id", "date") if not all(vals.get(name) for vals in vals_list)]
+        defaults = attendance.default_get(missing) if missing else {}
+        attendance._check_not_locked(
+            [
+                (
+                    vals.get("structure_id") or defaults.get("structure_id"),
+                    fields.Date.to_date(vals.get("date") or defaults.get("date")),
+                )
+                for vals in vals_list
+            ]
+        )
+        return super(ChildcareAttendance, attendance).create([self._hours_to_datetimes(vals) for vals in vals_list])
 
     def write(self, vals):
         self._check_not_locked()
@@ -503,17 +570,32 @@ class ChildcareAttendance(models.Model):
     @api.model
     def _kiosk_tap(self, structure, child_id, day, pin=None):
         """Check a child in, or out when already in; ``pin``: optional code of the pick-up person.
+
+        A double tap checks the child in once: a second tap without PIN within ``KIOSK_REPEAT_DELAY`` of
+        the check-in, or a second request that raced the first one to the check-in, answers that the
+        child is already checked in.
+
         :returns: the message to show."""
         child = self.env["childcare.child"].browse(child_id)
         attendance = self.search([("structure_id", "=", structure.id), ("date", "=", day), ("child_id", "=", child.id)])
         now = fields.Datetime.now()
+        already_in = _("%s is already checked in.", child.name)
         if not attendance:
-            self.create({"child_id": child.id, "structure_id": structure.id, "date": day, "check_in": now})
+            try:
+                # Two taps sent at once: the second request does not see the first one's line yet and hits
+                # the unique constraint (child, structure, day). That refusal is expected, not an error to
+                # log (as in product.product._unlink_or_archive): only the savepoint is rolled back.
+                with self.env.cr.savepoint(), mute_logger("odoo.sql_db"):
+                    self.create({"child_id": child.id, "structure_id": structure.id, "date": day, "check_in": now})
+            except psycopg2.errors.UniqueViolation:
+                return already_in
             return _("%s checked in.", child.name)
         if attendance.absence_reason != "none":
             raise UserError(_("%s is recorded absent today: correct it in the day grid.", child.name))
         if attendance.check_out:
             raise UserError(_("%s has already left.", child.name))
+        if not pin and attendance.check_in and now - attendance.check_in < KIOSK_REPEAT_DELAY:
+            return already_in
         vals = {"check_out": max(now, attendance.check_in + timedelta(minutes=1))}
         if pin:
             person = child.pickup_person_ids.filtered(lambda p: p.pin and p.pin == pin)[:1]

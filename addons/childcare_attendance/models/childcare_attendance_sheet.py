@@ -7,13 +7,31 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.addons.childcare_attendance.tools.billable import Day, billable_month
+from odoo.addons.childcare_base.models.childcare_guard_mixin import FOREIGN_PREFIXES, MANAGER_GROUP
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.fields import Domain
 from odoo.tools import split_every
 from odoo.tools.translate import _
 
 SHEET_STATES = [("draft", "Draft"), ("submitted", "Submitted"), ("validated", "Validated")]
-#: fields of a validated sheet nobody may change (the state only moves through action_reopen)
-FROZEN_FIELDS = {"structure_id", "date_month", "line_ids", "state"}
+STRUCTURE_GROUP = "childcare_base.group_childcare_structure"
+#: the workflow, its stamps and the totals: written only by the sheet's own methods, under sudo, after
+#: they checked the user's group and right to change the sheet
+SHEET_SYSTEM_FIELDS = (
+    "state",
+    "submitted_by_id",
+    "date_submitted",
+    "validated_by_id",
+    "date_validated",
+    "date_computed",
+    "contracted_hours",
+    "attended_hours",
+    "extra_hours",
+    "billable_hours",
+    "missing_check_out_count",
+    "unrecorded_count",
+    "line_ids",
+)
 BATCH_SIZE = 50
 
 
@@ -27,6 +45,10 @@ class ChildcareAttendanceSheet(models.Model):
     _inherit = ["childcare.guard.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "date_month desc, structure_id"
     _check_company_auto = True
+    _childcare_system_fields = SHEET_SYSTEM_FIELDS
+    # Structure staff create the sheets of their own structures (the record rules check it); moving a
+    # sheet to another structure or month afterwards is for municipal staff, on a draft sheet.
+    _childcare_manager_fields = ("structure_id", "date_month")
 
     name = fields.Char(compute="_compute_name", store=True)
     structure_id = fields.Many2one(
@@ -123,14 +145,20 @@ class ChildcareAttendanceSheet(models.Model):
         for vals in vals_list:
             if vals.get("date_month"):
                 vals["date_month"] = fields.Date.to_date(vals["date_month"]).replace(day=1)
+        # (a context default of a system field, e.g. default_state, is dropped by the guard mixin)
         return super().create(vals_list)
 
     def write(self, vals):
-        if FROZEN_FIELDS & set(vals) and not self.env.context.get("childcare_sheet_transition"):
-            if "state" in vals:
-                raise UserError(_("Use the Submit, Validate and Reopen buttons to change the state of a sheet."))
-            if any(sheet.state == "validated" for sheet in self):
+        own = {name for name in vals if not name.startswith(FOREIGN_PREFIXES)}
+        if own:
+            self._childcare_check_fields(vals)  # the user's role first: the clearer refusal
+            # A validated sheet changes only by being reopened (``_reopen``: the one write under sudo that
+            # takes it back to draft). Everything else, by anybody, is refused; the chatter stays open.
+            reopening = self.env.su and vals.get("state") == "draft"
+            if not reopening and any(sheet.state == "validated" for sheet in self):
                 raise UserError(_("A validated attendance sheet cannot be changed; a manager may reopen it."))
+            if {"structure_id", "date_month"} & own and any(sheet.state != "draft" for sheet in self):
+                raise UserError(_("Only a draft attendance sheet can move to another structure or month."))
         return super().write(vals)
 
     def unlink(self):
@@ -170,15 +198,25 @@ class ChildcareAttendanceSheet(models.Model):
         self._generate_month(today.replace(day=1) - relativedelta(months=1))
 
     def _compute_lines(self):
-        """(Re)build the totals per child of draft sheets, in batches that read everything up front."""
+        """(Re)build the totals per child of draft sheets the user may change."""
         if any(sheet.state != "draft" for sheet in self):
             raise UserError(_("Only draft attendance sheets can be recomputed."))
         self.check_access("write")
+        self._rebuild_lines()
+
+    def _rebuild_lines(self):
+        """(Re)build the totals per child, in batches that read everything up front.
+
+        The callers checked the state of the sheets and the user's right to change them: the totals are
+        computed and written under sudo, from every attendance line and contract of the month, so that
+        they never depend on what the user happens to see.
+        """
+        sheets = self.sudo()
         by_month = defaultdict(list)
-        for sheet in self:
+        for sheet in sheets:
             by_month[sheet.date_month].append(sheet.id)
         for month, sheet_ids in by_month.items():
-            for batch in split_every(BATCH_SIZE, sheet_ids, self.browse):
+            for batch in split_every(BATCH_SIZE, sheet_ids, sheets.browse):
                 batch._compute_lines_of_month(month)
 
     def _compute_lines_of_month(self, month):
@@ -198,14 +236,10 @@ class ChildcareAttendanceSheet(models.Model):
             ],
             order="structure_id, child_id, date_start",
         )
-        attendances = Attendance.search_fetch(
-            [
-                ("structure_id", "in", structures.ids),
-                ("date", ">=", date_from),
-                ("date", "<=", date_to),
-            ],
-            ["enrollment_id", "date", "absence_reason", "attended_hours", "is_missing_check_out"],
-        )
+        attendances = self._month_attendance()
+        # the lines follow the contracts as they are now (they may have changed while the month was locked)
+        attendances._refresh_enrollment()
+        attendances.fetch(["enrollment_id", "date", "absence_reason", "attended_hours", "is_missing_check_out"])
         by_enrollment = defaultdict(dict)
         for attendance in attendances:
             by_enrollment[attendance.enrollment_id.id][attendance.date] = attendance
@@ -281,37 +315,100 @@ class ChildcareAttendanceSheet(models.Model):
                     "missing_check_out_count": missing_check_out,
                 }
             )
-        # sudo: the totals are written by this rule only (structure staff may read them, not write them);
-        # the caller's right to change these sheets was checked in _compute_lines.
+        # sudo: the totals are written by this rule only (nobody may write them: they are system fields of
+        # the sheet and the lines are read-only for every group); the callers checked the user's rights.
         self.sudo().line_ids.unlink()
         self.env["childcare.attendance.sheet.line"].sudo().create(line_vals)
-        self.with_context(childcare_sheet_transition=True).date_computed = fields.Datetime.now()
+        self.sudo().date_computed = fields.Datetime.now()
+
+    def _month_attendance(self):
+        """Every attendance line of the structures and months of these sheets, under sudo (the callers
+        checked the user's rights on the sheets)."""
+        by_month = defaultdict(set)
+        for sheet in self:
+            by_month[sheet.date_month].add(sheet.structure_id.id)
+        if not by_month:
+            return self.env["childcare.attendance"].sudo()
+        return (
+            self.env["childcare.attendance"]
+            .sudo()
+            .search(
+                Domain.OR(
+                    Domain("structure_id", "in", list(structure_ids))
+                    & Domain("date", ">=", month)
+                    & Domain("date", "<=", month_end(month))
+                    for month, structure_ids in by_month.items()
+                )
+            )
+        )
 
     # ------------------------------------------------------------------ workflow
-    def _check_manager(self):
-        if not self.env.user.has_group("childcare_base.group_childcare_manager"):
-            raise AccessError(_("Only municipal staff may validate or reopen an attendance sheet."))
+    def _check_transition_rights(self, manager=False):
+        """The user belongs to the group of the transition (structure staff, or municipal staff when
+        ``manager``) and may change these sheets (access rights and record rules)."""
+        if not self.env.su:
+            if manager and not self.env.user.has_group(MANAGER_GROUP):
+                raise AccessError(_("Only municipal staff may validate or reopen an attendance sheet."))
+            if not self.env.user.has_group(STRUCTURE_GROUP):
+                raise AccessError(
+                    _("Only the staff of the structure may submit an attendance sheet or set it back to draft.")
+                )
+        self.check_access("write")
+
+    def _check_complete(self, validating=False):
+        """Refuse the sheets whose freshly computed totals still have missing check-outs or expected days
+        not recorded, and those of a month with attendance lines that no contract covers (they would be
+        billed nowhere)."""
+        for sheet in self:
+            if sheet.missing_check_out_count or sheet.unrecorded_count:
+                values = {
+                    "sheet": sheet.name,
+                    "missing": sheet.missing_check_out_count,
+                    "unrecorded": sheet.unrecorded_count,
+                }
+                if validating:
+                    raise UserError(
+                        _(
+                            "%(sheet)s cannot be validated: %(missing)s check-out(s) are missing and %(unrecorded)s "
+                            "expected day(s) are not recorded. Set it back to draft so that the structure "
+                            "completes it.",
+                            **values,
+                        )
+                    )
+                raise UserError(
+                    _(
+                        "%(sheet)s cannot be submitted yet: %(missing)s check-out(s) are missing and %(unrecorded)s "
+                        "expected day(s) are not recorded. Complete the day grids first.",
+                        **values,
+                    )
+                )
+            uncovered = sheet._month_attendance().filtered(lambda attendance: not attendance.enrollment_id)
+            if uncovered:
+                raise UserError(
+                    _(
+                        "%(sheet)s: no placement contract covers the attendance of %(days)s. Correct the contracts "
+                        "(or delete these lines) first.",
+                        sheet=sheet.name,
+                        days=", ".join(
+                            f"{attendance.child_id.name} {attendance.date}" for attendance in uncovered.sorted("date")
+                        ),
+                    )
+                )
 
     def action_compute(self):
         self._compute_lines()
         return True
 
     def action_submit(self):
+        """Structure staff hand the month over: the totals are computed again and the attendance of the
+        month is locked until the sheet goes back to draft."""
+        self._check_transition_rights()
         if any(sheet.state != "draft" for sheet in self):
             raise UserError(_("Only draft sheets can be submitted."))
-        self._compute_lines()
-        for sheet in self:
-            if sheet.missing_check_out_count or sheet.unrecorded_count:
-                raise UserError(
-                    _(
-                        "%(sheet)s cannot be submitted yet: %(missing)s check-out(s) are missing and %(unrecorded)s "
-                        "expected day(s) are not recorded. Complete the day grids first.",
-                        sheet=sheet.name,
-                        missing=sheet.missing_check_out_count,
-                        unrecorded=sheet.unrecorded_count,
-                    )
-                )
-        self.with_context(childcare_sheet_transition=True).write(
+        self._rebuild_lines()
+        self._check_complete()
+        # sudo: state and stamps are system fields; the rights were checked above
+        self.sudo().write(
             {
                 "state": "submitted",
                 "submitted_by_id": self.env.user.id,
@@ -321,16 +418,23 @@ class ChildcareAttendanceSheet(models.Model):
         return True
 
     def action_back_to_draft(self):
+        self._check_transition_rights()
         if any(sheet.state != "submitted" for sheet in self):
             raise UserError(_("Only submitted sheets can be set back to draft; a validated one must be reopened."))
-        self.with_context(childcare_sheet_transition=True).write({"state": "draft"})
+        # sudo: the state is a system field; the rights were checked above
+        self.sudo().write({"state": "draft"})
         return True
 
     def action_validate(self):
-        self._check_manager()
+        """Municipal staff freeze the month for billing, with totals computed again from the attendance
+        as it is now (it may have changed while the sheet was submitted: contracts, closures)."""
+        self._check_transition_rights(manager=True)
         if any(sheet.state != "submitted" for sheet in self):
             raise UserError(_("Only submitted sheets can be validated."))
-        self.with_context(childcare_sheet_transition=True).write(
+        self._rebuild_lines()
+        self._check_complete(validating=True)
+        # sudo: state and stamps are system fields; the rights were checked above
+        self.sudo().write(
             {
                 "state": "validated",
                 "validated_by_id": self.env.user.id,
@@ -340,7 +444,7 @@ class ChildcareAttendanceSheet(models.Model):
         return True
 
     def action_reopen(self):
-        self._check_manager()
+        self._check_transition_rights(manager=True)
         return {
             "type": "ir.actions.act_window",
             "name": _("Reopen attendance sheet"),
@@ -352,12 +456,13 @@ class ChildcareAttendanceSheet(models.Model):
 
     def _reopen(self, reason):
         """Back to draft, by a manager, with the reason logged on the sheet."""
-        self._check_manager()
+        self._check_transition_rights(manager=True)
         if not (reason or "").strip():
             raise UserError(_("Give the reason for reopening the sheet."))
         if any(sheet.state != "validated" for sheet in self):
             raise UserError(_("Only validated sheets can be reopened."))
-        self.with_context(childcare_sheet_transition=True).write(
+        # sudo: state and stamps are system fields; the rights were checked above
+        self.sudo().write(
             {
                 "state": "draft",
                 "validated_by_id": False,

@@ -8,6 +8,7 @@ class ChildcareAttendanceSheetLine(models.Model):
 
     The values are written by :meth:`childcare.attendance.sheet._compute_lines` from the billable-hours
     rule (``tools/billable.py``) and frozen with the sheet: billing reads them, not the attendance lines.
+    Nobody writes them but that computation (read-only for every group, written under sudo).
     """
 
     _name = "childcare.attendance.sheet.line"
@@ -42,7 +43,11 @@ class ChildcareAttendanceSheetLine(models.Model):
     missing_check_out_count = fields.Integer(string="Missing check-outs", aggregator="sum")
 
     def _check_sheet_open(self):
-        if any(line.sheet_id.state != "draft" for line in self):
+        """The totals are rebuilt on draft sheets, and once more under sudo when a submitted sheet is
+        validated; the totals of a validated sheet never change."""
+        if any(
+            line.sheet_id.state == "validated" or (line.sheet_id.state != "draft" and not self.env.su) for line in self
+        ):
             raise UserError(_("The totals of a submitted or validated attendance sheet cannot be changed."))
 
     @api.model_create_multi

@@ -3,10 +3,19 @@ from datetime import timedelta
 
 from odoo import fields, models
 from odoo.addons.childcare_attendance.tools.billable import BillingRule
+from odoo.addons.childcare_base.models.childcare_structure import STRUCTURE_MANAGER_FIELDS
 
 
 class ChildcareStructure(models.Model):
     _inherit = "childcare.structure"
+    # The billing terms and the closures are contractual: municipal staff only.
+    _childcare_manager_fields = (
+        *STRUCTURE_MANAGER_FIELDS,
+        "attendance_billing_mode",
+        "attendance_rounding",
+        "attendance_holiday_days",
+        "closure_ids",
+    )
 
     attendance_billing_mode = fields.Selection(
         [("contracted", "Contracted hours (monthly flat rate)"), ("attended", "Attended hours")],

@@ -115,6 +115,70 @@ class TestAttendanceAccess(AttendanceCase):
                 with self.assertRaises(AccessError):
                     self.env["childcare.attendance.sheet"].with_user(user).search([])
 
+    def test_structure_terms_are_for_municipal_staff(self):
+        structure = self.structure_s1
+        refused = {
+            "attendance_billing_mode": "attended",
+            "attendance_rounding": "quarter",
+            "attendance_holiday_days": 10,
+            "open_saturday": True,
+            "hour_close": 20.0,
+            "director_id": self.user_staff_s1.id,
+            "staff_ids": [Command.link(self.user_staff_s2.id)],
+            "closure_ids": [
+                Command.create({"name": "Bridge", "date_from": date(2025, 11, 10), "date_to": date(2025, 11, 10)})
+            ],
+        }
+        for name, value in refused.items():
+            with self.subTest(field=name):
+                self.env.invalidate_all()
+                before = structure.read([name])
+                with self.assertRaises(AccessError):
+                    structure.with_user(self.user_staff_s1).write({name: value})
+                self.env.invalidate_all()
+                self.assertEqual(structure.read([name]), before)
+        # the operational fields stay theirs
+        self.env.invalidate_all()
+        structure.with_user(self.user_staff_s1).write(
+            {"phone": "+32 2 555 01 01", "email": "lutins@example.org", "note": "<p>Key in the box</p>"}
+        )
+        self.env.invalidate_all()
+        self.assertEqual(
+            (structure.phone, structure.email, str(structure.note)),
+            ("+32 2 555 01 01", "lutins@example.org", "<p>Key in the box</p>"),
+        )
+        # municipal staff set the terms
+        structure.with_user(self.user_manager).write(
+            {"attendance_billing_mode": "attended", "attendance_holiday_days": 10}
+        )
+        self.assertEqual((structure.attendance_billing_mode, structure.attendance_holiday_days), ("attended", 10))
+
+    def test_internal_note_is_hidden_from_portal_parents(self):
+        self.line_a1.note = "Bit another child"
+        self.env.invalidate_all()
+        line = self.line_a1.with_user(self.user_portal_a)
+        with self.assertRaises(AccessError):
+            line.read(["note"])
+        self.assertNotIn("note", line.fields_get())
+        values = line.read()[0]  # every field the parent may read
+        self.assertNotIn("note", values)
+        self.assertEqual(values["attended_hours"], 8.0)
+        self.env.invalidate_all()
+        self.assertEqual(self.line_a1.with_user(self.user_staff_s1).read(["note"])[0]["note"], "Bit another child")
+        # the views load for everyone who reads attendance, with the note for internal users only
+        for user, sees_note in ((self.user_portal_a, False), (self.user_staff_s1, True), (self.user_manager, True)):
+            with self.subTest(user=user.login):
+                self.env.invalidate_all()
+                result = (
+                    self.env["childcare.attendance"]
+                    .with_user(user)
+                    .get_views([(False, view_type) for view_type in ("list", "form", "calendar", "pivot", "search")])
+                )
+                self.assertEqual(set(result["views"]), {"list", "form", "calendar", "pivot", "search"})
+                self.assertEqual('name="note"' in result["views"]["form"]["arch"], sees_note)
+                self.assertEqual('name="note"' in result["views"]["list"]["arch"], sees_note)
+                self.assertEqual("note" in result["models"]["childcare.attendance"]["fields"], sees_note)
+
     def test_public_and_plain_employees_see_nothing(self):
         for user in (self.user_public, self.user_employee):
             with self.subTest(user=user.login):

@@ -95,13 +95,52 @@ class TestAttendanceImport(AttendanceCase):
         self.assertEqual(lines[0].attended_hours, 8.5)
         self.assertEqual(lines[1].absence_reason, "unjustified")
 
+    def test_decimal_hours_and_clock_times(self):
+        Import = self.env["childcare.attendance.import"]
+        for value, hour in (
+            ("8.5", 8.5),
+            ("8,5", 8.5),
+            ("17.25", 17.25),
+            ("8.05", 8 + 3 / 60),  # a decimal hour: five hundredths of an hour are 3 minutes
+            ("8", 8.0),
+            (8.5, 8.5),  # a number cell
+            (0.5, 12.0),  # a spreadsheet time: half a day
+            ("8:05", 8 + 5 / 60),
+            ("08:05:00", 8 + 5 / 60),
+            ("8h30", 8.5),
+            ("8H30", 8.5),
+            ("8h", 8.0),
+            (time(8, 5), 8 + 5 / 60),
+        ):
+            with self.subTest(value=value):
+                self.assertAlmostEqual(Import._parse_hour(value), hour)
+        for value in ("25:00", "8:75", "8:5", "8.5.1", "noon", "24", "-1"):
+            with self.subTest(value=value), self.assertRaisesRegex(ValueError, "is not a time"):
+                Import._parse_hour(value)
+
+    def test_csv_with_decimal_hours(self):
+        csv = (
+            "child;date;check_in;check_out\nLéa DUPONT;2025-10-02;8.5;17,25\nLéa DUPONT;2025-10-03;8h30;16:05\n"
+        ).encode()
+        wizard = self.run_import(csv)
+        self.assertEqual((wizard.state, wizard.imported_count), ("done", 2), wizard.error_report)
+        first, second = self.s1_lines().sorted("date")
+        self.assertEqual((first.hour_in, first.hour_out, first.attended_hours), (8.5, 17.25, 8.75))
+        self.assertAlmostEqual(second.hour_in, 8.5)
+        self.assertAlmostEqual(second.hour_out, 16 + 5 / 60)
+
+    def test_staff_cannot_write_the_outcome_of_an_import(self):
+        wizard = self.run_import(b"child,date,check_in\nL\xc3\xa9a DUPONT,2025-10-02,08:00\n")
+        self.env.invalidate_all()
+        with self.assertRaises(AccessError):
+            wizard.with_user(self.user_staff_s1).write({"state": "done", "imported_count": 99})
+        self.assertEqual((wizard.state, wizard.imported_count), ("done", 1))
+
     def test_staff_cannot_import_into_another_structure(self):
         csv = b"child,date,check_in,check_out\nLars JANSSENS,2025-10-02,08:00,15:00\n"
-        wizard = (
-            self.env["childcare.attendance.import"]
-            .with_user(self.user_staff_s1)
-            .create({"structure_id": self.structure_s2.id, "filename": "x.csv", "file": base64.b64encode(csv)})
-        )
-        with self.assertRaises(AccessError):
-            wizard.action_import()
+        Import = self.env["childcare.attendance.import"].with_user(self.user_staff_s1)
+        with self.assertRaises(AccessError):  # the wizard cannot even point at a structure they do not see
+            Import.create(
+                {"structure_id": self.structure_s2.id, "filename": "x.csv", "file": base64.b64encode(csv)}
+            ).action_import()
         self.assertFalse(self.Attendance.search([("structure_id", "=", self.structure_s2.id)]))

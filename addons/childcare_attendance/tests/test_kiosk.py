@@ -1,7 +1,9 @@
 import re
 from datetime import date
+from unittest.mock import patch
 
-from odoo import Command
+from odoo import Command, fields
+from odoo.addons.childcare_attendance.models.childcare_attendance import utc_to_local_hour
 from odoo.tests import HttpCase, tagged
 
 from .common import AttendanceCase
@@ -64,6 +66,68 @@ class TestKiosk(HttpCase, AttendanceCase):
 
         response = self.tap()
         self.assertIn("Léa DUPONT has already left.", response.text)
+
+    def kiosk_today(self):
+        return utc_to_local_hour(fields.Datetime.now(), self.structure_s1.tz)[0]
+
+    def lines_of_today(self):
+        return self.env["childcare.attendance"].search(
+            [
+                ("structure_id", "=", self.structure_s1.id),
+                ("child_id", "=", self.child_a1.id),
+                ("date", "=", self.kiosk_today()),
+            ]
+        )
+
+    def test_double_tap_checks_in_once(self):
+        self.env.invalidate_all()
+        Attendance = self.env["childcare.attendance"].with_user(self.user_staff_s1)
+        with self.assertNoLogs("odoo.sql_db", "ERROR"):
+            first = Attendance._kiosk_tap(self.structure_s1, self.child_a1.id, self.kiosk_today())
+            second = Attendance._kiosk_tap(self.structure_s1, self.child_a1.id, self.kiosk_today())
+        self.assertEqual(first, "Léa DUPONT checked in.")
+        self.assertEqual(second, "Léa DUPONT is already checked in.")
+        line = self.lines_of_today()
+        self.assertEqual(len(line), 1)
+        self.assertTrue(line.check_in)
+        self.assertFalse(line.check_out)
+
+    def test_concurrent_check_in_answers_already_checked_in(self):
+        """Two requests at once: the second one does not see the line of the first (not yet committed when
+        it looked) and meets the unique constraint (child, structure, day): no server error, nothing logged."""
+        self.env.invalidate_all()
+        Attendance = self.env["childcare.attendance"].with_user(self.user_staff_s1)
+        self.assertEqual(
+            Attendance._kiosk_tap(self.structure_s1, self.child_a1.id, self.kiosk_today()), "Léa DUPONT checked in."
+        )
+        Model = type(Attendance)
+        search, blinded = Model.search, []
+
+        def search_before_the_other_commit(records, domain, *args, **kwargs):
+            if not blinded and ("child_id", "=", self.child_a1.id) in domain:
+                blinded.append(domain)
+                return records.browse()
+            return search(records, domain, *args, **kwargs)
+
+        self.env.invalidate_all()
+        with (
+            patch.object(Model, "search", search_before_the_other_commit),
+            self.assertNoLogs("odoo.sql_db", "ERROR"),
+        ):
+            message = Attendance._kiosk_tap(self.structure_s1, self.child_a1.id, self.kiosk_today())
+        self.assertTrue(blinded)
+        self.assertEqual(message, "Léa DUPONT is already checked in.")
+        line = self.lines_of_today()
+        self.assertEqual(len(line), 1)
+        self.assertFalse(line.check_out)
+
+    def test_kiosk_double_tap_through_the_page(self):
+        self.authenticate(self.user_staff_s1.login, self.user_staff_s1.login)
+        first, second = self.tap(), self.tap()
+        self.assertEqual((first.status_code, second.status_code), (200, 200))
+        self.assertIn("Léa DUPONT checked in.", first.text)
+        self.assertIn("Léa DUPONT is already checked in.", second.text)
+        self.assertFalse(self.lines_of_today().check_out)
 
     def test_kiosk_of_another_structure_is_not_found(self):
         self.authenticate(self.user_staff_s2.login, self.user_staff_s2.login)

@@ -1,6 +1,7 @@
 import base64
 import csv
 import io
+import re
 from datetime import date, datetime, time
 
 from odoo import fields, models
@@ -18,6 +19,12 @@ COLUMNS = {
 }
 
 
+#: a clock time: 8:30, 08:30, 08:30:00, 8h30, 8h, 8 h 30
+CLOCK_TIME = re.compile(r"(\d{1,2})(?::(\d{2})(?::\d{2})?|\s*h\s*(\d{2})?)")
+#: a decimal hour: 8, 8.5, 8,5, 17.25
+DECIMAL_HOUR = re.compile(r"\d{1,2}(?:[.,]\d+)?")
+
+
 class ImportFailed(Exception):
     """Raised inside the import savepoint to roll everything back."""
 
@@ -28,6 +35,8 @@ class ChildcareAttendanceImport(models.TransientModel):
     _name = "childcare.attendance.import"
     _description = "Import attendance from CSV or XLSX"
     _inherit = ["childcare.guard.mixin"]
+    # the outcome of the import, written by action_import only
+    _childcare_system_fields = ("state", "error_report", "imported_count")
 
     structure_id = fields.Many2one(
         "childcare.structure",
@@ -35,7 +44,12 @@ class ChildcareAttendanceImport(models.TransientModel):
         required=True,
         default=lambda self: self.env.user.childcare_structure_ids[:1],
     )
-    file = fields.Binary(required=True)
+    file = fields.Binary(
+        required=True,
+        help="Columns child, date, check_in, check_out, absence, note. Times are clock times (08:30, 8h30) or "
+        "decimal hours (8.5 or 8,5 = 08:30; 17.25 = 17:15): a value with a dot or a comma is always a decimal "
+        "hour, so 8.05 is 08:03, not 08:05.",
+    )
     filename = fields.Char()
     state = fields.Selection([("upload", "Upload"), ("errors", "Errors"), ("done", "Done")], default="upload")
     error_report = fields.Text(readonly=True)
@@ -109,23 +123,31 @@ class ChildcareAttendanceImport(models.TransientModel):
         raise ValueError(_("'%s' is not a date (use YYYY-MM-DD or DD/MM/YYYY)", text))
 
     def _parse_hour(self, value):
+        """The hour (float) of a cell: a clock time (``08:30``, ``8h30``, a time cell) or a decimal hour
+        (``8.5`` and ``8,5`` are 08:30, ``17.25`` is 17:15, a number cell). A value with a dot or a comma is
+        always a decimal hour (``8.05`` is 08:03); a number cell below 1 is a spreadsheet time (a fraction
+        of a day). Rounded to the minute; empty: 0."""
         if value in (None, ""):
             return 0.0
         if isinstance(value, datetime):
             value = value.time()
         if isinstance(value, time):
             return value.hour + value.minute / 60
-        if isinstance(value, float) and 0 < value < 1:  # spreadsheet fraction of a day
-            return round(value * 24 * 60) / 60
-        text = str(value).strip().replace("h", ":").replace(".", ":")
-        try:
-            hours, minutes = [*text.split(":"), "0"][:2]
-            hours, minutes = int(hours), int(minutes or 0)
-        except ValueError:
-            raise ValueError(_("'%s' is not a time (use HH:MM)", value)) from None
-        if not (0 <= hours < 24 and 0 <= minutes < 60):
-            raise ValueError(_("'%s' is not a time (use HH:MM)", value))
-        return hours + minutes / 60
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            hour = float(value) * 24 if 0 < value < 1 else float(value)
+        else:
+            text = str(value).strip().lower()
+            clock = CLOCK_TIME.fullmatch(text)
+            if clock:
+                hours, minutes = int(clock[1]), int(clock[2] or clock[3] or 0)
+                hour = hours + minutes / 60 if minutes < 60 else -1
+            elif DECIMAL_HOUR.fullmatch(text):
+                hour = float(text.replace(",", "."))
+            else:
+                hour = -1
+        if not 0 <= hour < 24:
+            raise ValueError(_("'%s' is not a time (use HH:MM, 8h30 or a decimal hour such as 8.5)", value))
+        return round(hour * 60) / 60
 
     def _absence_codes(self):
         labels = dict(self.env["childcare.attendance"]._fields["absence_reason"]._description_selection(self.env))
@@ -220,8 +242,9 @@ class ChildcareAttendanceImport(models.TransientModel):
             except ImportFailed:
                 self.env.invalidate_all()
                 count = 0
+        # sudo: the outcome is a system field of the wizard, written here only
         if errors:
-            self.write(
+            self.sudo().write(
                 {
                     "state": "errors",
                     "imported_count": 0,
@@ -231,7 +254,7 @@ class ChildcareAttendanceImport(models.TransientModel):
                 }
             )
         else:
-            self.write({"state": "done", "imported_count": count, "error_report": False})
+            self.sudo().write({"state": "done", "imported_count": count, "error_report": False})
         return {
             "type": "ir.actions.act_window",
             "res_model": self._name,

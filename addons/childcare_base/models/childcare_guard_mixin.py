@@ -180,6 +180,21 @@ class ChildcareGuardMixin(models.AbstractModel):
     @api.model_create_multi
     def create(self, vals_list):
         if not self.env.su:
+            # A context default of a guarded field would set it without being in the values: dropped.
+            guarded_all = set(self._childcare_system_fields)
+            if not self._childcare_is_manager():
+                guarded_all |= self._childcare_readonly_fields()
+            context = self.env.context
+            if any(key.startswith("default_") and key[8:] in guarded_all for key in context):
+                self = self.with_env(  # noqa: PLW0642 - the same model, in a cleaned environment
+                    self.env(
+                        context={
+                            key: value
+                            for key, value in context.items()
+                            if not (key.startswith("default_") and key[8:] in guarded_all)
+                        }
+                    )
+                )
             names = set().union(*vals_list) if vals_list else set()
             # Creating is governed by the access rights, the record rules (checked by Odoo on the new
             # record) and the links; the contractual terms (manager fields) are set at creation.
