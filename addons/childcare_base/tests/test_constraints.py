@@ -215,20 +215,30 @@ class TestStructureAndMedical(ChildcareCase):
 @tagged("at_install", "childcare")
 class TestTranslatedErrors(ChildcareCase):
     def test_errors_speak_the_users_language(self):
-        self.env["res.lang"]._activate_lang("fr_FR")
-        self.env["res.lang"]._activate_lang("nl_BE")
-        self.env["ir.module.module"]._load_module_terms(["childcare_base"], ["fr_FR", "nl_BE"], overwrite=True)
+        for lang in ("fr_FR", "nl_BE", "de_DE"):
+            self.env["res.lang"]._activate_lang(lang)
+        self.env["ir.module.module"]._load_module_terms(["childcare_base"], ["fr_FR", "nl_BE", "de_DE"], overwrite=True)
         tomorrow = fields.Date.context_today(self.env["childcare.child"]) + timedelta(days=1)
         with self.assertRaisesRegex(ValidationError, "est dans le futur"):
             self.child_a1.with_context(lang="fr_FR").birthdate = tomorrow
+        with self.assertRaises(ValidationError) as caught:
+            self.child_a1.with_context(lang="de_DE").birthdate = tomorrow
+        self.assertEqual(
+            caught.exception.args[0], f"Das Geburtsdatum von {self.child_a1.name} ({tomorrow}) liegt in der Zukunft."
+        )
+        jan = {
+            "first_name": "Jan",
+            "last_name": "Peeters",
+            "birthdate": date(2024, 5, 6),
+            "national_number": "85073003329",
+            "family_child_ids": [Command.create({"family_id": self.family_a.id, "custody_share": 100})],
+        }
         with self.assertRaisesRegex(ValidationError, "niet geldig|ongeldig"):
-            self.env["childcare.child"].with_context(lang="nl_BE").create(
-                {
-                    "first_name": "Jan",
-                    "last_name": "Peeters",
-                    "birthdate": date(2024, 5, 6),
-                    "national_number": "85073003329",
-                    "family_child_ids": [Command.create({"family_id": self.family_a.id, "custody_share": 100})],
-                }
-            )
+            self.env["childcare.child"].with_context(lang="nl_BE").create(dict(jan))
+        with self.assertRaises(ValidationError) as caught:
+            self.env["childcare.child"].with_context(lang="de_DE").create(dict(jan))
+        self.assertRegex(
+            caught.exception.args[0],
+            r"^Die Nationalregisternummer 85073003329 von Jan (?i:Peeters) ist für BE nicht gültig: Prüfen Sie die Ziffern\.$",
+        )
         self.assertEqual(self.child_a1.birthdate, date(2025, 3, 14))
