@@ -3,7 +3,12 @@ from datetime import date
 
 from odoo import Command
 from odoo.addons.mail.tests.common import mail_new_test_user
+from odoo.exceptions import AccessError
 from odoo.tests import TransactionCase
+from odoo.tools import mute_logger
+
+#: loggers that report the refusals the access tests provoke on purpose
+ACCESS_LOGGERS = ("odoo.models", "odoo.addons.base.models.ir_rule", "odoo.addons.base.models.ir_model")
 
 
 class ChildcareCase(TransactionCase):
@@ -115,6 +120,28 @@ class ChildcareCase(TransactionCase):
             yield context
         self.assertRegex(str(context.exception), regex)
         self.env.invalidate_all()
+
+    # ------------------------------------------------------------------ as an attacker
+    def as_user(self, user, records):
+        """``records`` for ``user`` with nothing in the cache: what the server sees for an RPC call."""
+        self.env.invalidate_all()
+        return records.with_user(user)
+
+    def assertRefused(self, user, records, values, exception=AccessError):
+        """``user`` writing ``values`` on ``records`` is refused, and nothing is written."""
+        fields = list(values)
+        before = records.sudo().read(fields)
+        with mute_logger(*ACCESS_LOGGERS), self.assertRaises(exception):
+            self.as_user(user, records).write(values)
+            records.env.flush_all()
+        self.env.invalidate_all()
+        self.assertEqual(records.sudo().read(fields), before)
+
+    def assertCannotSee(self, user, *recordsets):
+        """``user`` cannot read any record of ``recordsets`` (cold cache)."""
+        for record in (record for records in recordsets for record in records):
+            with mute_logger(*ACCESS_LOGGERS), self.assertRaises(AccessError):
+                self.as_user(user, record).read(["display_name"])
 
     @classmethod
     def create_child(cls, family, first, last, birthdate, structure, **values):

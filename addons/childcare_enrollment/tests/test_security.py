@@ -6,13 +6,12 @@ import io
 import openpyxl
 
 from odoo import Command
+from odoo.addons.childcare_base.tests.common import ACCESS_LOGGERS
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
 from .common import EnrollmentCase
-
-MUTE = ("odoo.models", "odoo.addons.base.models.ir_rule", "odoo.addons.base.models.ir_model")
 
 
 def view_spec(model, view_type):
@@ -59,19 +58,6 @@ class TestEnrollmentSecurity(EnrollmentCase):
         cls.commission = cls.new_commission()
         cls.commission.action_allocate()
 
-    def as_user(self, user, records):
-        self.env.invalidate_all()
-        return records.with_user(user)
-
-    def assertRefused(self, user, records, values, exception=AccessError):
-        fields = list(values)
-        before = records.sudo().read(fields)
-        with mute_logger(*MUTE), self.assertRaises(exception):
-            self.as_user(user, records).write(values)
-            records.env.flush_all()
-        self.env.invalidate_all()
-        self.assertEqual(records.sudo().read(fields), before)
-
     # ------------------------------------------------------------------ finding 1
     def test_staff_cannot_repoint_their_contract_to_another_child(self):
         staff = self.user_staff_s1
@@ -79,7 +65,7 @@ class TestEnrollmentSecurity(EnrollmentCase):
         self.assertRefused(staff, self.enr_a, {"child_id": other_child.id})
         self.assertRefused(staff, self.enr_a, {"structure_id": self.crib_2.id})
         self.assertRefused(staff, self.enr_a, {"family_id": self.family_b.id})
-        with mute_logger(*MUTE), self.assertRaises(AccessError):
+        with mute_logger(*ACCESS_LOGGERS), self.assertRaises(AccessError):
             self.as_user(staff, other_child).read(["name", "family_ids"])
 
     def test_staff_cannot_change_contract_terms_nor_state(self):
@@ -93,7 +79,7 @@ class TestEnrollmentSecurity(EnrollmentCase):
         ):
             self.assertRefused(staff, self.enr_a, values)
         for action in ("action_start", "action_end", "action_reset_draft"):
-            with mute_logger(*MUTE), self.assertRaises(AccessError):
+            with mute_logger(*ACCESS_LOGGERS), self.assertRaises(AccessError):
                 getattr(self.as_user(staff, self.enr_a), action)()
         self.assertEqual(self.enr_a.state, "draft")
         # they keep their notes on it
@@ -111,7 +97,7 @@ class TestEnrollmentSecurity(EnrollmentCase):
         self.assertEqual(manual.justification, "Test score")
         parent = self.user_portal_a
         for record, field in ((self.app_a, "note"), (self.enr_a, "note"), (manual, "justification")):
-            with mute_logger(*MUTE), self.assertRaises(AccessError):
+            with mute_logger(*ACCESS_LOGGERS), self.assertRaises(AccessError):
                 self.as_user(parent, record).read([field])
         self.assertEqual(self.as_user(parent, manual).display_name, "Manual adjustment")
         self.assertEqual(self.as_user(parent, self.app_a).read(["score"])[0]["score"], self.app_a.score)
@@ -125,11 +111,11 @@ class TestEnrollmentSecurity(EnrollmentCase):
         self.env["childcare.priority.criterion"].create(
             {"name": "Resident", "code": "RES_T", "apply_mode": "computed", "computed_rule": "resident", "points": 7}
         )
-        with mute_logger(*MUTE), self.assertRaises(AccessError):
+        with mute_logger(*ACCESS_LOGGERS), self.assertRaises(AccessError):
             self.as_user(staff, self.app_a).action_refresh_points()
         self.env.invalidate_all()
         self.assertEqual(self.app_a.point_ids.read(["points", "is_met"]), points)
-        with mute_logger(*MUTE), self.assertRaises(AccessError):
+        with mute_logger(*ACCESS_LOGGERS), self.assertRaises(AccessError):
             self.as_user(self.user_portal_a, self.app_a).action_refresh_points()
         self.as_user(self.user_manager, self.app_a).action_refresh_points()
         self.env.invalidate_all()
@@ -150,9 +136,9 @@ class TestEnrollmentSecurity(EnrollmentCase):
             self.assertIn(application.choice_ids.structure_id[:1].name, values["allocation_note"])
             self.assertEqual(values["display_name"], application.display_name)
         # ... and nothing else of the other structures
-        with mute_logger(*MUTE), self.assertRaises(AccessError):
+        with mute_logger(*ACCESS_LOGGERS), self.assertRaises(AccessError):
             self.as_user(staff, self.crib_3).read(["name"])
-        with mute_logger(*MUTE), self.assertRaises(AccessError):
+        with mute_logger(*ACCESS_LOGGERS), self.assertRaises(AccessError):
             self.as_user(staff, self.crib_3.capacity_ids).read(["places"])
 
     def test_staff_export_their_waiting_lists_with_a_cold_cache(self):
