@@ -3,6 +3,8 @@
 PYTHON := .venv/bin/python
 DB ?= civic_childcare
 ADDONS := $(shell ls addons 2>/dev/null | tr '\n' ',' | sed 's/,$$//')
+# Odoo modules the demo municipality needs besides ours (Belgian localisation: structured communication)
+EXTRA_MODULES := l10n_be
 UNIT_TESTS := $(wildcard addons/*/tools/tests) $(wildcard tests/unit)
 ODOO := $(PYTHON) -m odoo -c odoo.conf
 
@@ -29,7 +31,7 @@ db: setup
 		$(ODOO) -d $(DB) -u $(ADDONS) --stop-after-init --log-level=warn; \
 	else \
 		echo "[run] creating database $(DB) with the suite addons and demo data"; \
-		$(ODOO) -d $(DB) -i $(ADDONS) --with-demo --stop-after-init --log-level=warn; \
+		$(ODOO) -d $(DB) -i $(ADDONS),$(EXTRA_MODULES) --with-demo --stop-after-init --log-level=warn; \
 	fi
 
 run: db

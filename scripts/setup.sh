@@ -185,12 +185,27 @@ case "$ver" in
 esac
 
 # --- 5. The suite's own Python dependencies ---------------------------------------------------
+# Odoo's own pins stay intact: its requirements.txt (or, for an Odoo installed without its source
+# tree, the versions installed now) are pip constraints, so no requirement of ours (OCA addons
+# included) upgrades a library underneath Odoo.
+write_constraints() {
+    local tree
+    tree=$("$PY" -c 'import os, odoo.release as r; print(os.path.dirname(os.path.dirname(r.__file__)))')
+    if [ -f "$tree/requirements.txt" ]; then
+        sed -e 's/^cbor2==5\.4\.2 /cbor2==5.4.6 /' "$tree/requirements.txt" >"$CACHE_DIR/odoo-constraints.txt"
+    else
+        "$PY" -m pip freeze --exclude-editable | grep -v '^-e ' >"$CACHE_DIR/odoo-constraints.txt"
+    fi
+}
 if ! "$PY" - <<'PY' 2>/dev/null; then
 import importlib.util, sys
-mods = ["qrcode", "num2words", "xlsxwriter", "psycopg2", "phonenumbers", "stdnum", "websocket", "pytest", "ruff"]
+mods = ["qrcode", "num2words", "xlsxwriter", "psycopg2", "phonenumbers", "stdnum", "websocket", "pytest", "ruff",
+        "odoo.addons.queue_job"]
 sys.exit(0 if all(importlib.util.find_spec(m) for m in mods) else 1)
 PY
-    log "installing requirements.txt into $VENV"
-    "$PY" -m pip install -q -r requirements.txt
+    write_constraints
+    log "installing requirements.txt into $VENV (Odoo's requirements as constraints)"
+    "$PY" -m pip install -q -r requirements.txt -c "$CACHE_DIR/odoo-constraints.txt"
+    "$PY" -m pip check >/dev/null || log "warning: pip check reports conflicts: run '$PY -m pip check'"
 fi
 log "ready: Odoo $ver ($PY), PostgreSQL $(psql -d postgres -tAc 'show server_version' | cut -d' ' -f1)"
