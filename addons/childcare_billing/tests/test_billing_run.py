@@ -179,3 +179,44 @@ class TestBillingRun(BillingCase):
         # a period without parameter table: a clear error
         with self.assertRaisesRegex(UserError, "No parameter table"):
             self.plan_psu.quote({**high, "date": "2019-06-01"})
+
+
+@tagged("post_install", "-at_install")
+class TestSharedCustody(BillingCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # A1 lives half of the time with family B: each household pays its custody share with its own income
+        link_a = cls.child_a1.family_child_ids
+        cls.env.cr.execute("UPDATE childcare_family_child SET custody_share = 50 WHERE id = %s", [link_a.id])
+        cls.env.invalidate_all()
+        cls.env["childcare.family.child"].create(
+            {"family_id": cls.family_b.id, "child_id": cls.child_a1.id, "custody_share": 50}
+        )
+        cls.attend_month()
+        cls.validate_month()
+
+    def test_each_household_pays_its_share_with_its_own_rate(self):
+        run = self.run_month()
+        lines = run.line_ids.filtered(lambda line: line.child_id == self.child_a1)
+        self.assertEqual(len(lines), 2)
+        by_family = {line.family_id: line for line in lines}
+        # family A: 20 h a week x 45 / 12 = 75 h x 1.55 (3,000, 2 children); family B: 75 h x 2.60 (4,200, 1 child)
+        self.assertEqual(by_family[self.family_a].amount_parent, 116.25)
+        self.assertEqual(by_family[self.family_b].hourly_rate, 2.60)
+        self.assertEqual(by_family[self.family_b].amount_parent, 195.00)
+        invoice_b = run.move_ids.filtered(lambda move: move.childcare_family_id == self.family_b)
+        self.assertEqual(len(invoice_b), 1, "one invoice for family B, a section per child")
+        sections = invoice_b.invoice_line_ids.filtered(lambda line: line.display_type == "line_section")
+        self.assertEqual(len(sections), 2)
+        self.assertEqual(invoice_b.amount_total, 195.00 + 345.00)
+
+    def test_a_household_that_fails_is_recorded_and_the_others_are_billed(self):
+        run = self.run_month(post=False)
+        self.family_a.sudo().partner_id = False
+        with trap_jobs() as trap:
+            run.action_post()
+            trap.perform_enqueued_jobs()
+        self.assertEqual(run.failure_ids.family_id, self.family_a)
+        self.assertIn("billing partner", run.failure_ids.reason)
+        self.assertEqual(run.move_ids.childcare_family_id, self.family_b)
