@@ -1,5 +1,9 @@
-from odoo import models
+from odoo import api, models
+from odoo.addons.base.models.ir_actions_report import _wkhtml
 from odoo.tools.misc import format_date, formatLang
+
+#: top margin (mm) of the household documents' PDF when wkhtmltopdf prints no header page
+MARGIN_TOP_WITHOUT_HEADER = 12
 
 
 class AccountMove(models.Model):
@@ -12,10 +16,10 @@ class AccountMove(models.Model):
 
     def _childcare_statements(self):
         """The statement of each child (and structure) billed by this household document, in the order of
-        the invoice: a list of dicts ``{"child", "structure", "days", "hours", "hours_kind" (the billing basis:
-        ``contracted``, ``attended`` or ``billable``), "hourly_rate",
+        the invoice: a list of dicts ``{"child", "structure", "days", "hours", "hours_kind", "hourly_rate",
         "hours_amount", "amount_total", "amount_subsidy", "amount_parent", "custody_share",
-        "amount_document"}`` (plain values, names as text).
+        "amount_document"}`` of plain values (names as text; ``hours_kind`` is the plan's billing basis:
+        ``contracted``, ``attended`` or ``billable``).
 
         The figures are those the billing run computed (its line for the child, with the days present and
         the hours actually billed for the household's custody share); a document without run lines (made by
@@ -84,6 +88,13 @@ class AccountMove(models.Model):
                 }
             )
         return statements
+
+    @api.model
+    def _childcare_pdf_margin_top(self):
+        """The top margin (mm) of a PDF of household documents, or None for the paper format's. An
+        unpatched wkhtmltopdf (Debian's) does not print Odoo's header page: the letterhead is in the body,
+        and the space the paper format keeps for the header would stay blank at the top of every page."""
+        return None if _wkhtml().is_patched_qt else MARGIN_TOP_WITHOUT_HEADER
 
     def _childcare_format_hours(self, hours):
         """Hours as the reader's language writes them, with the decimals they have: 142.5 → "142,5" in

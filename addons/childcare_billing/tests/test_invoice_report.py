@@ -11,7 +11,7 @@ from PIL import Image
 from odoo import Command
 from odoo.addons.account.tools.structured_reference import is_valid_structured_reference_be
 from odoo.addons.childcare_base.tests.pdf_helpers import pdf_text, render_pdf
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import HttpCase, tagged
 
 INVOICE_REPORT = "account.account_invoices"
 OCT = date(2025, 10, 1)
@@ -24,7 +24,7 @@ def flat(text):
 
 
 @tagged("post_install", "-at_install")
-class TestInvoiceReport(TransactionCase):
+class TestInvoiceReport(HttpCase):
     """The invoice a household receives, printed by wkhtmltopdf through Odoo's own "Invoice PDF" report and
     read back as text: the municipality of Écaussinnes (a Belgian company with an IBAN account and the QR
     setting on) bills the Dupont household (French-speaking) for October 2025:
@@ -34,7 +34,8 @@ class TestInvoiceReport(TransactionCase):
     - Tom DUPONT in the maison relais, an invoice line without run line (made by hand): 46 billable hours
       x €2.00 = €92.00, no subsidy.
 
-    Total €312.88, due 30 days after the invoice date of 5 November 2025.
+    Total €312.88, due 30 days after the invoice date of 5 November 2025. An ``HttpCase``: wkhtmltopdf
+    fetches the report's assets from the server, which must see the test's transaction.
     """
 
     @classmethod
@@ -214,10 +215,11 @@ class TestInvoiceReport(TransactionCase):
 
         pdf, text = self.render("fr_FR")
         # the letterhead, in the document body
-        for line in ("Commune de Seneffe", "Place Penne d'Agenais 7", "7180 Seneffe", "finances@ecaussinnes.be"):
+        for line in ("Commune d'Écaussinnes", "Grand-Place 3", "7190 Écaussinnes", "finances@ecaussinnes.be"):
             self.assertIn(line, text)
         self.assertIn("IBAN BE71 0961 2345 6769 · BIC GKCCBEBB", text)
         self.assertIn(LOGO_SIZE, self.pdf_images(pdf), "the municipality's logo")
+        self.assertEqual(len(re.findall(rb"/Type\s*/Page\b", pdf)), 1, "the invoice and its payment slip on one page")
         # the household's address and the billed month, in French
         self.assertIn("Rue de la Station 12", text)
         self.assertIn("octobre 2025", text)
@@ -264,19 +266,19 @@ class TestInvoiceReport(TransactionCase):
         self.assertIn(f"Amount in words: {words}", flat(text))
         self.assertNotIn(num2words(312, lang="fr").title(), text)
         self.assertIn("oktober 2025", text)
-        self.assertIn("142,5 billable hours × € 1,55 = € 220,88", flat(text))
+        self.assertIn("142,5 billable hours × 1,55 € = 220,88 €", flat(text))
         self.assertIn(self.move.payment_reference, text)
 
     def test_invoice_in_english(self):
         _pdf, text = self.render("en_US")
         statements = flat(text)
         self.assertIn(
-            "18 days, 142.5 billable hours × €1.55 = €220.88; full cost €997.50, subsidy €776.62, you pay €220.88.",
+            "18 days, 142.5 billable hours × 1.55 € = 220.88 €; full cost 997.50 €, subsidy 776.62 €, you pay 220.88 €.",
             statements,
         )
-        self.assertIn("Amount to pay €312.88", statements)
+        self.assertIn("Amount to pay 312.88 €", statements)
         self.assertIn("Due date 12/05/2025", statements)
-        self.assertIn("Amount in words: Three Hundred And Twelve Euros And Eighty-Eight Cents", statements)
+        self.assertIn("Amount in words: Three Hundred And Twelve Euros and Eighty-Eight Cents", statements)
 
     def test_other_invoices_unchanged(self):
         """An invoice that is not a childcare document prints as Odoo prints it."""
@@ -292,7 +294,49 @@ class TestInvoiceReport(TransactionCase):
             }
         )
         other.action_post()
-        _pdf, text = self.render("en_US", other)
-        self.assertIn("Payment Communication", text)
-        for childcare in ("How to pay", "How this invoice is computed", "Billed month", "Amount in words"):
-            self.assertNotIn(childcare, text)
+        self.partner.lang = "en_US"
+        html = self.env["ir.actions.report"]._render_qweb_html(INVOICE_REPORT, other.ids)[0].decode()
+        self.assertIn("Payment Communication", html)
+        self.assertIn("qrcode_image", html, "Odoo's own QR code block")
+        for childcare in ("childcare_letterhead", "childcare_statements", "childcare_payment", "Billed month"):
+            self.assertNotIn(childcare, html)
+
+    def test_correction_states_what_was_already_invoiced(self):
+        """A credit note correcting Léa's October (recomputed: €200.00 instead of €220.88) states the new
+        month, what was already invoiced and the difference it credits."""
+        credit = self.env["account.move"].create(
+            {
+                "move_type": "out_refund",
+                "partner_id": self.partner.id,
+                "journal_id": self.journal.id,
+                "invoice_date": date(2025, 11, 20),
+                "childcare_kind": "correction",
+                "childcare_family_id": self.family.id,
+                "childcare_period": OCT,
+                "invoice_line_ids": [
+                    self.line_vals(
+                        self.child_a1,
+                        self.structure_s1,
+                        self.plan_psu,
+                        hours=129.03,
+                        rate=1.55,
+                        subsidy=0.0,
+                        parent=200.0,
+                    )
+                ],
+            }
+        )
+        credit.invoice_line_ids.write({"quantity": 1.0, "price_unit": 20.88, "name": "Correction of 10/2025"})
+        credit.action_post()
+        [statement] = credit._childcare_statements()
+        self.assertEqual(statement["child"], "Léa DUPONT")
+        self.assertEqual(
+            (statement["hours"], statement["hourly_rate"], statement["hours_amount"]), (129.03, 1.55, 200.0)
+        )
+        self.assertEqual((statement["amount_parent"], statement["amount_document"]), (200.0, -20.88))
+        html = self.env["ir.actions.report"]._render_qweb_html(INVOICE_REPORT, credit.ids)[0].decode()
+        self.assertIn("Already invoiced for this month", html)
+        self.assertIn("220,88", html)  # 200.00 + 20.88
+        self.assertRegex(html, "-\ufeff?20,88", "the credited difference")
+        self.assertIn("How this correction is computed", html)
+        self.assertNotIn("childcare_payment", html, "a credit note is not paid by the household")
