@@ -49,6 +49,7 @@ class AccountMoveLine(models.Model):
     childcare_structure_id = fields.Many2one("childcare.structure", string="Structure", index=True, readonly=True)
     childcare_plan_id = fields.Many2one("childcare.rate.plan", string="Rate plan", index=True, readonly=True)
     childcare_period = fields.Date(string="Billed month", index=True, readonly=True)
+    childcare_scheme = fields.Selection(related="childcare_plan_id.scheme", store=True, string="Rate scheme")
     childcare_payer = fields.Selection(
         [("parent", "Parent"), ("subsidy", "Subsidy")], string="Payer", readonly=True, index=True
     )

@@ -17,6 +17,7 @@ EXPORT_COLUMNS = [
     ("hours_billable", "hours"),
     ("hours_billed", "hours"),
     ("hourly_rate", "money"),
+    ("daily_rate", "money"),
     ("amount_parent", "money"),
     ("amount_subsidy", "money"),
     ("amount_total", "money"),
@@ -60,6 +61,8 @@ class ChildcareBillingRun(models.Model):
             return _("Anomalies")
         if name == "move_id":
             return _("Invoice")
+        if name == "daily_rate":
+            return _("Daily rate")
         return self.env["childcare.billing.run.line"]._fields[name]._description_string(self.env)
 
     def _export_xlsx(self):
@@ -113,6 +116,10 @@ class ChildcareBillingRun(models.Model):
                 if name == "anomalies":
                     flags = [label for flag, label in flag_labels.items() if line[flag]]
                     ws.write_string(row, col, ", ".join(flags))
+                elif name == "daily_rate":
+                    # the engine's daily rate (ONE grid, K&G certificate, flat per day), kept in its explanation
+                    daily_rate = (line.quote_details or {}).get("daily_rate")
+                    ws.write_number(row, col, float(daily_rate or 0.0), formats[kind])
                 elif name == "move_id":
                     ws.write_string(row, col, line.move_id.name or "")
                 elif kind == "text":

@@ -1,1 +1,1 @@
-from . import test_access, test_billing_run, test_export, test_invoice_report, test_subsidy, test_views
+from . import test_access, test_billing_run, test_export, test_i18n, test_invoice_report, test_subsidy, test_views

@@ -26,6 +26,7 @@ HEADERS = [
     "Billable hours",
     "Billed hours",
     "Hourly Rate",
+    "Daily rate",
     "Parent share",
     "Subsidy",
     "Full cost",
@@ -116,6 +117,7 @@ class RunExportCase(ChildcareCase):
                 "is_missing_income": True,
                 "state": "blocked",
                 "block_reason": "No validated income",
+                "quote_details": {"scheme": "be_one", "daily_rate": 11.0},
             }
         )
         cls.billing_run.state = "posted"
@@ -183,6 +185,7 @@ class TestRunExport(RunExportCase):
                 142.5,
                 142.5,
                 1.55,
+                0,
                 220.88,
                 100.12,
                 321,
@@ -197,14 +200,15 @@ class TestRunExport(RunExportCase):
         # held back: both flags listed, no invoice
         self.assertEqual(lars[:3], ("Janssens", self.child_b1.name, "Maison relais Arc-en-ciel"))
         self.assertEqual(lars[5], 50)
-        self.assertEqual(lars[17], "No attendance, Missing income")
-        self.assertEqual(lars[18], "Held back")
-        self.assertIn(lars[19], (None, ""))
+        self.assertEqual(lars[12], 11.0)  # ONE's daily rate, from the engine's explanation
+        self.assertEqual(lars[18], "No attendance, Missing income")
+        self.assertEqual(lars[19], "Held back")
+        self.assertIn(lars[20], (None, ""))
         # totals of the amounts and hours
         self.assertEqual(total[0], "Total")
         self.assertEqual(total[7], 225)  # contracted hours
-        self.assertEqual(total[12], 220.88)  # parents
-        self.assertEqual(total[13], 100.12)  # subsidies
+        self.assertEqual(total[13], 220.88)  # parents
+        self.assertEqual(total[14], 100.12)  # subsidies
         self.assertEqual(len(rows), HEADER_ROW + 4)
 
     def test_accountant_exports_with_names(self):

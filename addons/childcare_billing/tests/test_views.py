@@ -3,8 +3,10 @@ from lxml import etree
 from odoo import Command
 from odoo.addons.childcare_base.tests.common import ChildcareCase
 from odoo.addons.mail.tests.common import mail_new_test_user
-from odoo.tests import tagged
+from odoo.tests import HttpCase, tagged
 from odoo.tools.safe_eval import safe_eval
+
+from .test_export import RunExportCase
 
 #: the window actions of the addon, and who opens them
 MANAGER_ACTIONS = [
@@ -102,3 +104,68 @@ class TestViews(ChildcareCase):
             safe_eval(action.domain), ["childcare_structure_id", "childcare_period:month"], ["price_subtotal:sum"]
         )
         self.assertIsInstance(groups, list)
+
+
+#: waits for a CSS selector in the page, then reports success (any JS error fails the test)
+WAIT_FOR = """
+(async () => {
+    const selector = %r;
+    const start = Date.now();
+    while (!document.querySelector(selector)) {
+        if (Date.now() - start > 20000) {
+            throw new Error(`not rendered: ${selector}`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    console.log("test successful");
+})().catch((error) => console.error(error.message));
+"""
+
+
+@tagged("post_install", "-at_install")
+class TestViewsInBrowser(HttpCase, RunExportCase):
+    """The views render in the web client (kanban, form with its lines, pivot, graph) without a JS error."""
+
+    def render(self, url, selector, user):
+        self.browser_js(url, WAIT_FOR % selector, "odoo.isReady === true", login=user.login)
+
+    def test_billing_views_render(self):
+        run_action = "/odoo/action-childcare_billing.childcare_billing_run_action"
+        line_action = "/odoo/action-childcare_billing.childcare_billing_run_line_analysis_action"
+        pages = [
+            (f"{run_action}?view_type=kanban", ".o_kanban_record:not(.o_kanban_ghost)"),
+            (f"{run_action}?view_type=list", ".o_list_view .o_data_row"),
+            (f"{run_action}/{self.billing_run.id}", ".o_form_view .o_field_one2many .o_data_row"),
+            (f"{line_action}?view_type=pivot", ".o_pivot table"),
+            (f"{line_action}?view_type=graph", ".o_graph_renderer canvas"),
+            (f"{line_action}?view_type=list", ".o_list_view .o_data_row"),
+            (f"/odoo/action-childcare_billing.childcare_rate_plan_action/{self.plan.id}", ".o_form_view .o_notebook"),
+            ("/odoo/action-childcare_billing.childcare_rate_table_action", ".o_list_view"),
+            ("/odoo/action-childcare_billing.childcare_school_holiday_action", ".o_list_view"),
+            (
+                f"/odoo/action-childcare_base.childcare_child_action/{self.child_a1.id}",
+                ".o_notebook a[name='rate_inputs']",
+            ),
+        ]
+        for url, selector in pages:
+            with self.subTest(url=url):
+                self.render(url, selector, self.user_manager)
+
+    def test_accounting_views_render(self):
+        analysis = "/odoo/action-childcare_billing.action_childcare_billing_analysis"
+        pages = [
+            (f"{analysis}?view_type=pivot", ".o_pivot table"),
+            (f"{analysis}?view_type=graph", ".o_graph_renderer canvas"),
+            (f"{analysis}?view_type=list", ".o_list_view .o_data_row"),
+            ("/odoo/action-childcare_billing.action_childcare_invoices", ".o_list_view .o_group_header"),
+            (f"/odoo/action-account.action_move_out_invoice/{self.invoice.id}", ".o_form_view .o_notebook"),
+            (
+                f"/odoo/action-childcare_billing.childcare_billing_run_action/{self.billing_run.id}",
+                ".o_form_view .o_field_one2many .o_data_row",
+            ),
+            ("/odoo/action-childcare_billing.childcare_billing_run_action?view_type=kanban", ".o_kanban_record"),
+            ("/odoo/action-childcare_billing.childcare_billing_run_line_action", ".o_list_view .o_data_row"),
+        ]
+        for url, selector in pages:
+            with self.subTest(url=url):
+                self.render(url, selector, self.user_accountant)
