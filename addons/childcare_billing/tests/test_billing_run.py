@@ -220,3 +220,15 @@ class TestSharedCustody(BillingCase):
         self.assertEqual(run.failure_ids.family_id, self.family_a)
         self.assertIn("billing partner", run.failure_ids.reason)
         self.assertEqual(run.move_ids.childcare_family_id, self.family_b)
+
+
+@tagged("post_install", "-at_install")
+class TestStructuredReference(BillingCase):
+    """DOMAIN.md R5 and R6 with Odoo's own generator (l10n_be) and validator (account)."""
+
+    def test_r5_r6(self):
+        partner = self.env["res.partner"].create({"name": "Ménage R5", "ref": "1234567890"})
+        move = self.env["account.move"].new({"move_type": "out_invoice", "partner_id": partner.id})
+        self.assertEqual(move._get_invoice_reference_be_partner(), "+++123/4567/89002+++")
+        self.assertTrue(is_valid_structured_reference_be("+++123/4567/89002+++"))
+        self.assertFalse(is_valid_structured_reference_be("+++000/2024/00182+++"))
