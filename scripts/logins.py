@@ -5,7 +5,7 @@ URL = "http://localhost:8069"
 # login (password = login), role, what the user sees in the demo data of childcare_base
 LOGINS = [
     ("admin", "Administrator", "everything, settings included"),
-    ("clerk", "Municipal staff", "every structure, family, child and income"),
+    ("clerk", "Municipal staff + invoicing", "every structure, family, child and income; the monthly billing runs"),
     ("staff", "Structure staff", "only the crèche Les Petits Loups and its children"),
     ("nurse", "Structure staff + medical", "crèche Les Petits Loups, medical sheets"),
     ("parent", "Portal parent", "household Dupont (2 children)"),
