@@ -581,15 +581,7 @@ class ChildcareAttendance(models.Model):
         now = fields.Datetime.now()
         already_in = _("%s is already checked in.", child.name)
         if not attendance:
-            try:
-                # Two taps sent at once: the second request does not see the first one's line yet and hits
-                # the unique constraint (child, structure, day). That refusal is expected, not an error to
-                # log (as in product.product._unlink_or_archive): only the savepoint is rolled back.
-                with self.env.cr.savepoint(), mute_logger("odoo.sql_db"):
-                    self.create({"child_id": child.id, "structure_id": structure.id, "date": day, "check_in": now})
-            except psycopg2.errors.UniqueViolation:
-                return already_in
-            return _("%s checked in.", child.name)
+            return self._kiosk_check_in(structure, child, day, now)
         if attendance.absence_reason != "none":
             raise UserError(_("%s is recorded absent today: correct it in the day grid.", child.name))
         if attendance.check_out:
@@ -606,6 +598,21 @@ class ChildcareAttendance(models.Model):
         if pin:
             return _("%(child)s left with %(person)s.", child=child.name, person=attendance.pickup_person_id.name)
         return _("%s checked out.", child.name)
+
+    @api.model
+    def _kiosk_check_in(self, structure, child, day, now):
+        """Create the check-in line of ``child``; the message to show.
+
+        Two taps sent at once: the second request does not see the first one's line yet (not committed when
+        it looked) and hits the unique constraint (child, structure, day). That refusal is expected, not an
+        error to log (as in product.product._unlink_or_archive): only the savepoint is rolled back and the
+        tap answers that the child is already checked in."""
+        try:
+            with self.env.cr.savepoint(), mute_logger("odoo.sql_db"):
+                self.create({"child_id": child.id, "structure_id": structure.id, "date": day, "check_in": now})
+        except psycopg2.errors.UniqueViolation:
+            return _("%s is already checked in.", child.name)
+        return _("%s checked in.", child.name)
 
     def action_check_out_planned(self):
         """Close a missing check-out: now when the line is today's, else at the planned end of the day
