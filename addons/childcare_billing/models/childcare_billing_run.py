@@ -1077,11 +1077,11 @@ class ChildcareBillingRun(models.Model):
     def _line_amounts(self, move_type, currency, lines_vals, cache):
         """Give the product lines of a document (``lines_vals``: the values of its invoice lines) the amounts
         Odoo computes for them: Odoo's tax engine on the lines (total without taxes, rounded as Odoo rounds
-        them, with the document's sign), and the analytic distribution of its models. Odoo takes amounts given
-        with the lines of a document that has no taxes instead of computing and writing them again, which
-        saves it about 40 % of the time of creating the documents; it computes the rest (accounts, receivable line, due date)
-        and posts. Only lines without taxes in the company's currency are given amounts: a document with taxes
-        is computed by Odoo from start to end."""
+        it, with the document's sign), and the analytic distribution of Odoo's models (none: empty). Odoo
+        keeps the amounts given with the lines of a document without taxes instead of computing and writing
+        them again (about 40 % of the time of creating the documents); it computes the rest (accounts,
+        receivable line, due date) and posts. Only lines without taxes in the company's currency get their
+        amounts: a document with taxes is computed by Odoo from start to end."""
         product_lines = [vals for vals in lines_vals if not vals.get("display_type")]
         company = self.company_id
         if currency != company.currency_id or any(vals["tax_ids"][0][2] for vals in product_lines):

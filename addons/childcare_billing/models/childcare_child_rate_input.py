@@ -2,6 +2,8 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools.translate import _
 
+from .childcare_rate_table import overlapping_domain
+
 
 class ChildcareChildRateInput(models.Model):
     """What a family's own documents state for a child over a period: the CSA membership card (hourly CSA
@@ -42,16 +44,7 @@ class ChildcareChildRateInput(models.Model):
     @api.constrains("child_id", "date_from", "date_to")
     def _check_overlap(self):
         for line in self:
-            domain = [
-                ("id", "!=", line.id),
-                ("child_id", "=", line.child_id.id),
-                "|",
-                ("date_to", "=", False),
-                ("date_to", ">=", line.date_from),
-            ]
-            if line.date_to:
-                domain.append(("date_from", "<=", line.date_to))
-            if self.sudo().search_count(domain, limit=1):
+            if self.sudo().search_count(overlapping_domain(line, ("child_id",)), limit=1):
                 raise ValidationError(
                     _("%s already has rate inputs over this period: end the previous ones first.", line.child_id.name)
                 )

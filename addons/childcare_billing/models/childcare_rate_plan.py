@@ -3,7 +3,7 @@ from odoo.addons.childcare_billing.tools import fees
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools.translate import _
 
-from .childcare_rate_table import SCHEMES
+from .childcare_rate_table import SCHEMES, overlapping_domain
 
 BILLING_BASES = [
     ("contracted", "Contracted hours (monthly flat rate, extra hours on top)"),
@@ -198,16 +198,7 @@ class ChildcareRatePlanStructure(models.Model):
     @api.constrains("structure_id", "date_from", "date_to")
     def _check_overlap(self):
         for line in self:
-            domain = [
-                ("id", "!=", line.id),
-                ("structure_id", "=", line.structure_id.id),
-                "|",
-                ("date_to", "=", False),
-                ("date_to", ">=", line.date_from),
-            ]
-            if line.date_to:
-                domain.append(("date_from", "<=", line.date_to))
-            other = self.sudo().search(domain, limit=1)
+            other = self.sudo().search(overlapping_domain(line, ("structure_id",)), limit=1)
             if other:
                 raise ValidationError(
                     _(

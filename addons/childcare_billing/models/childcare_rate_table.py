@@ -31,6 +31,19 @@ PARAMETER_KEYS = [
 TABLE_KEYS = {"effort_collective", "effort_family", "grid"}
 
 
+def overlapping_domain(record, keys):
+    """Domain of the other records with the same values of ``keys`` whose period (``date_from`` to
+    ``date_to``, open when empty) meets ``record``'s: rate tables, plan periods, rate inputs."""
+    domain = [("id", "!=", record.id)]
+    for key in keys:
+        value = record[key]
+        domain.append((key, "=", value.id if isinstance(value, models.BaseModel) else value))
+    domain += ["|", ("date_to", "=", False), ("date_to", ">=", record.date_from)]
+    if record.date_to:
+        domain.append(("date_from", "<=", record.date_to))
+    return domain
+
+
 class ChildcareRateTable(models.Model):
     """The yearly parameters of a rate scheme (CNAF effort rates, floor and ceiling, CSA cap, ONE grid...):
     data with a validity period, shipped as data files per country and year. A month is always computed
@@ -63,17 +76,7 @@ class ChildcareRateTable(models.Model):
     @api.constrains("scheme", "company_id", "date_from", "date_to", "active")
     def _check_overlap(self):
         for table in self.filtered("active"):
-            domain = [
-                ("id", "!=", table.id),
-                ("scheme", "=", table.scheme),
-                ("company_id", "=", table.company_id.id),
-                "|",
-                ("date_to", "=", False),
-                ("date_to", ">=", table.date_from),
-            ]
-            if table.date_to:
-                domain.append(("date_from", "<=", table.date_to))
-            other = self.sudo().search(domain, limit=1)
+            other = self.sudo().search(overlapping_domain(table, ("scheme", "company_id")), limit=1)
             if other:
                 raise ValidationError(
                     _(

@@ -3,7 +3,7 @@ from psycopg2 import IntegrityError
 from odoo import Command
 from odoo.addons.account.tools.structured_reference import is_valid_structured_reference_be
 from odoo.addons.queue_job.tests.common import trap_jobs
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -232,3 +232,21 @@ class TestStructuredReference(BillingCase):
         self.assertEqual(move._get_invoice_reference_be_partner(), "+++123/4567/89002+++")
         self.assertTrue(is_valid_structured_reference_be("+++123/4567/89002+++"))
         self.assertFalse(is_valid_structured_reference_be("+++000/2024/00182+++"))
+
+
+@tagged("post_install", "-at_install")
+class TestPeriods(BillingCase):
+    def test_overlapping_periods_are_refused(self):
+        with self.assertRaisesRegex(ValidationError, "one plan at a time"):
+            self.plan_flat.structure_line_ids = [
+                Command.create({"structure_id": self.structure_s1.id, "date_from": "2025-06-01"})
+            ]
+        Input = self.env["childcare.child.rate.input"]
+        Input.create({"child_id": self.child_b1.id, "date_from": "2025-01-01", "date_to": "2025-06-30"})
+        with self.assertRaisesRegex(ValidationError, "already has rate inputs"):
+            Input.create({"child_id": self.child_b1.id, "date_from": "2025-06-01"})
+        Input.create({"child_id": self.child_b1.id, "date_from": "2025-07-01"})  # the next period is fine
+        with self.assertRaisesRegex(ValidationError, "overlap"):
+            self.env["childcare.rate.table"].create(
+                {"name": "PSU again", "scheme": "fr_psu", "date_from": "2025-10-01"}
+            )
