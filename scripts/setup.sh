@@ -200,7 +200,11 @@ write_constraints() {
 if ! "$PY" - <<'PY' 2>/dev/null; then
 import importlib.util, sys
 mods = ["qrcode", "num2words", "xlsxwriter", "psycopg2", "phonenumbers", "stdnum", "websocket", "pytest", "ruff",
-        "odoo.addons.queue_job"]
+        "odoo.addons.queue_job", "odoo.addons.account_statement_import_camt",
+        "odoo.addons.account_statement_import_file", "odoo.addons.account_reconcile_oca",
+        "odoo.addons.account_payment_mandate", "odoo.addons.account_payment_sepa_direct_debit",
+        "odoo.addons.account_payment_return", "odoo.addons.account_payment_return_import_iso20022",
+        "odoo.addons.account_credit_control", "coda"]
 sys.exit(0 if all(importlib.util.find_spec(m) for m in mods) else 1)
 PY
     write_constraints
