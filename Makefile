@@ -5,6 +5,8 @@ DB ?= civic_childcare
 ADDONS := $(shell ls addons 2>/dev/null | tr '\n' ',' | sed 's/,$$//')
 # Odoo modules the demo municipality needs besides ours (Belgian localisation: structured communication)
 EXTRA_MODULES := l10n_be
+# The main company of a new database is Belgian (EUR, Belgian chart): SEPA direct debit, CODA, 281.86
+COUNTRY := be
 UNIT_TESTS := $(wildcard addons/*/tools/tests) $(wildcard tests/unit)
 ODOO := $(PYTHON) -m odoo -c odoo.conf
 
@@ -31,6 +33,7 @@ db: setup
 		$(ODOO) -d $(DB) -u $(ADDONS) --stop-after-init --log-level=warn; \
 	else \
 		echo "[run] creating database $(DB) with the suite addons and demo data"; \
+		$(PYTHON) -m odoo db -c odoo.conf init $(DB) --with-demo --country $(COUNTRY) && \
 		$(ODOO) -d $(DB) -i $(ADDONS),$(EXTRA_MODULES) --with-demo --stop-after-init --log-level=warn; \
 	fi
 

@@ -197,15 +197,21 @@ write_constraints() {
         "$PY" -m pip freeze --exclude-editable | grep -v '^-e ' >"$CACHE_DIR/odoo-constraints.txt"
     fi
 }
+# Installed when any requirement of requirements.txt is missing or outside its range.
 if ! "$PY" - <<'PY' 2>/dev/null; then
-import importlib.util, sys
-mods = ["qrcode", "num2words", "xlsxwriter", "psycopg2", "phonenumbers", "stdnum", "websocket", "pytest", "ruff",
-        "odoo.addons.queue_job", "odoo.addons.account_statement_import_camt",
-        "odoo.addons.account_statement_import_file", "odoo.addons.account_reconcile_oca",
-        "odoo.addons.account_payment_mandate", "odoo.addons.account_payment_sepa_direct_debit",
-        "odoo.addons.account_payment_return", "odoo.addons.account_payment_return_import_iso20022",
-        "odoo.addons.account_credit_control", "coda"]
-sys.exit(0 if all(importlib.util.find_spec(m) for m in mods) else 1)
+import sys
+from importlib.metadata import PackageNotFoundError, version
+from packaging.requirements import Requirement
+
+def satisfied(line):
+    req = Requirement(line)
+    try:
+        return req.specifier.contains(version(req.name), prereleases=True)
+    except PackageNotFoundError:
+        return False
+
+lines = [line.split("#", 1)[0].strip() for line in open("requirements.txt", encoding="utf-8")]
+sys.exit(0 if all(satisfied(line) for line in lines if line) else 1)
 PY
     write_constraints
     log "installing requirements.txt into $VENV (Odoo's requirements as constraints)"
