@@ -261,6 +261,9 @@ class TestTaxAttestation(BillingCase, HttpCase):
         self.assertFalse(self.env["childcare.tax.attestation.batch"].search([("year", "=", 2024)]))
         # the severe disability and the payer's national number: municipal staff only
         self.assertRefused(self.user_staff_s1, self.child_a1, {"has_severe_disability": True})
+        self.assertRefused(self.accountant, self.child_a1, {"has_severe_disability": True})
+        self.as_user(self.user_manager, self.child_a1).has_severe_disability = True
+        self.assertTrue(self.child_a1.sudo().has_severe_disability)
         with mute_logger(*ACCESS_LOGGERS), self.assertRaises(AccessError):
             self.as_user(self.user_portal_a, self.user_portal_a.partner_id).read(["childcare_national_number"])
 
@@ -270,3 +273,48 @@ class TestTaxAttestation(BillingCase, HttpCase):
             partner.childcare_national_number = "85073003399"
         self.env.invalidate_all()
         self.assertFalse(partner.childcare_national_number)
+
+
+@tagged("post_install", "-at_install")
+class TestTaxAttestationMeals(BillingCase):
+    """Meals billed by the fee engine are not childcare costs: the crèche S1 bills October 2025 under the
+    chèque-service (full price €8.00 an hour, meal €5.00; A1's card: €2.50 an hour, meal €2.00): A1 takes a
+    meal on the 18 long days (not on the Wednesday mornings) → 18 x €2.00 = €36.00 of meals on the invoice,
+    left out of the attestation; the 23 days of care are attested."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.plan_psu.write(
+            {
+                "scheme": "lu_csa",
+                "billing_basis": "attended",
+                "structure_hourly_price": 8.0,
+                "structure_meal_price": 5.0,
+            }
+        )
+        cls.env["childcare.child.rate.input"].create(
+            {"child_id": cls.child_a1.id, "date_from": "2025-01-01", "csa_hourly_rate": 2.5, "csa_meal_price": 2.0}
+        )
+        cls.attend_month(OCT)
+        cls.validate_month(OCT)
+
+    def test_meals_excluded(self):
+        run = self.run_month(OCT)
+        invoice = run.move_ids.filtered(lambda move: move.childcare_family_id == self.family_a)
+        meal_lines = invoice.invoice_line_ids.filtered(lambda line: line.quantity == 18 and line.price_unit == 2.0)
+        self.assertEqual(len(meal_lines), 1, invoice.invoice_line_ids.mapped("name"))
+        self.assertEqual(meal_lines.price_subtotal, 36.00)
+        self.env["account.payment.register"].with_context(active_model="account.move", active_ids=invoice.ids).create(
+            {"payment_date": date(2025, 11, 20)}
+        ).action_create_payments()
+        batch = self.env["childcare.tax.attestation.batch"].with_user(self.user_manager)._get_or_create(2025)
+        batch.with_user(self.user_manager).action_compute()
+        attestation = batch.attestation_ids.filtered(lambda a: a.family_id == self.family_a)
+        care = invoice.amount_untaxed - 36.00
+        self.assertGreater(care, 0)
+        self.assertEqual(
+            [(line.date_from, line.date_to, line.days, line.amount) for line in attestation.line_ids],
+            [(date(2025, 10, 1), date(2025, 10, 31), 23, round(care, 2))],
+        )
+        self.assertEqual(attestation.line_ids.daily_rate, round(care / 23, 2))
