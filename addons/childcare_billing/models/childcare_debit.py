@@ -109,7 +109,7 @@ class AccountMove(models.Model):
                 )
             )
         order = moves._childcare_create_debit_order(mandates)
-        return order._childcare_action_open()
+        return order._childcare_action_open(self.env)
 
     def _childcare_debit_mandates(self):
         """{invoice: mandate} for the invoices whose billing partner has a valid SEPA mandate of the
@@ -200,8 +200,12 @@ class AccountPaymentOrder(models.Model):
 
     childcare_run_ids = fields.One2many("childcare.billing.run", "debit_order_id", string="Billing runs")
 
-    def _childcare_action_open(self):
+    def _childcare_action_open(self, env=None):
+        """The order's form, for a user who may read payment orders (OCA's payment managers and auditors);
+        for the others (municipal staff, invoicing clerks) nothing to open: the run shows its file."""
         self.ensure_one()
+        if env is not None and not self.with_env(env).has_access("read"):
+            return {"type": "ir.actions.client", "tag": "soft_reload"}
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "account_payment_batch_oca.account_payment_order_inbound_action"
         )
@@ -274,14 +278,14 @@ class ChildcareBillingRun(models.Model):
                 "amount": format_amount(self.env, order.total_company_currency, order.company_currency_id),
             }
         )
-        return order._childcare_action_open()
+        return order._childcare_action_open(self.env)
 
     def action_view_debit_order(self):
         self.ensure_one()
         check_debit_rights(self.env)
         if not self.debit_order_id:
             raise UserError(_("This billing run has no direct-debit order."))
-        return self.debit_order_id.sudo()._childcare_action_open()
+        return self.debit_order_id.sudo()._childcare_action_open(self.env)
 
 
 class ChildcareFamily(models.Model):
@@ -438,7 +442,7 @@ class ResCompany(models.Model):
             )
             if not journal:
                 continue
-            if creditor_identifier and not company.sepa_creditor_identifier:
+            if creditor_identifier and company.sepa_creditor_identifier != creditor_identifier:
                 company.sepa_creditor_identifier = creditor_identifier
             if iban:
                 bank_account = (

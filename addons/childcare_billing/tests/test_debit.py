@@ -98,7 +98,7 @@ class TestDirectDebit(BillingCase):
         cls.accountant = mail_new_test_user(
             cls.env,
             login="cc_dd_accountant",
-            groups="base.group_user,account.group_account_manager",
+            groups="base.group_user,account.group_account_manager,account_payment_batch_oca.group_account_payment",
             company_id=cls.company.id,
         )
         eur = cls.env.ref("base.EUR")
@@ -206,7 +206,8 @@ class TestDirectDebit(BillingCase):
         invoice_a, invoice_b = self.invoice_of(run, self.family_a), self.invoice_of(run, self.family_b)
         action = run.with_user(self.user_manager).action_create_direct_debit()
         order = run.debit_order_id
-        self.assertEqual(action["res_id"], order.id)
+        # municipal staff do not open OCA's payment orders: the run shows the file
+        self.assertEqual(action["tag"], "soft_reload")
         self.assertEqual(order.state, "generated")
         self.assertEqual(order.payment_type, "inbound")
         self.assertEqual(order.payment_method_id.code, "sepa_direct_debit")
@@ -233,6 +234,9 @@ class TestDirectDebit(BillingCase):
         self.assertEqual(root.xpath("//p:PmtInf/p:PmtTpInf/p:SeqTp", namespaces=ns)[0].text, "RCUR")
         self.assertEqual(root.xpath("//p:PmtInf/p:CdtrAcct/p:Id/p:IBAN", namespaces=ns)[0].text, COMPANY_IBAN)
         self.assertEqual(root.xpath("//p:CdtrSchmeId/p:Id/p:PrvtId/p:Othr/p:Id", namespaces=ns)[0].text, CREDITOR_ID)
+        self.assertEqual(
+            root.xpath("//p:PmtInf/p:ReqdColltnDt", namespaces=ns)[0].text, order.date_scheduled.isoformat()
+        )
         tx = root.xpath("//p:DrctDbtTxInf", namespaces=ns)
         self.assertEqual(len(tx), 1)
         self.assertEqual(tx[0].xpath("p:InstdAmt", namespaces=ns)[0].text, "232.50")
@@ -248,8 +252,9 @@ class TestDirectDebit(BillingCase):
     def test_pain008_two_families(self):
         mandate_b = self.new_mandate(self.family_b, IBAN_B, "CC-JANSSENS-0001", date(2025, 10, 2), user=self.accountant)
         run = self.run_month()
-        run.with_user(self.accountant).action_create_direct_debit()
+        action = run.with_user(self.accountant).action_create_direct_debit()
         order = run.debit_order_id
+        self.assertEqual((action["res_model"], action["res_id"]), ("account.payment.order", order.id))
         root, ns = self.pain008(order)
         self.assertEqual(root.xpath("//p:GrpHdr/p:NbOfTxs", namespaces=ns)[0].text, "2")
         self.assertEqual(root.xpath("//p:GrpHdr/p:CtrlSum", namespaces=ns)[0].text, "577.50")
@@ -418,3 +423,34 @@ class TestDirectDebit(BillingCase):
             "CC-DUPONT-0001",
         )
         self.assertEqual(self.as_user(self.accountant, self.family_a).mandate_ids, self.mandate_a)
+
+    # ------------------------------------------------------------------ views
+    def test_views(self):
+        run = self.run_month()
+        run.with_user(self.user_manager).action_create_direct_debit()
+        # municipal staff see the mandates on the family and the run's file; structure staff do not
+        for user, sees in ((self.user_manager, True), (self.accountant, True), (self.user_staff_s1, False)):
+            arch = etree.fromstring(
+                self.env["childcare.family"].with_user(user).get_views([(False, "form")])["views"]["form"]["arch"]
+            )
+            self.assertEqual(bool(arch.xpath("//field[@name='mandate_ids']")), sees, user.login)
+            self.assertEqual(bool(arch.xpath("//button[@name='action_new_mandate']")), sees, user.login)
+        values = run.with_user(self.user_manager).read(
+            ["debit_order_id", "debit_order_state", "debit_file_name", "debit_amount", "debit_count"]
+        )[0]
+        self.assertEqual(values["debit_order_state"], "generated")
+        self.assertEqual((values["debit_amount"], values["debit_count"]), (232.50, 1))
+        arch = etree.fromstring(run.with_user(self.user_manager).get_views([(False, "form")])["views"]["form"]["arch"])
+        self.assertTrue(arch.xpath("//button[@name='action_create_direct_debit']"))
+        self.assertTrue(arch.xpath("//field[@name='debit_file']"))
+        search = etree.fromstring(
+            self.env["account.move"]
+            .with_user(self.accountant)
+            .get_views([(False, "search")])["views"]["search"]["arch"]
+        )
+        self.assertTrue(search.xpath("//filter[@name='childcare_in_collection']"))
+        for xmlid in ("childcare_billing.childcare_mandate_action", "childcare_billing.childcare_debit_order_action"):
+            action = self.env.ref(xmlid)
+            self.env[action.res_model].with_user(self.accountant).get_views([(False, "list"), (False, "form")])
+        wizard_arch = self.env["childcare.mandate.wizard"].with_user(self.user_manager).get_views([(False, "form")])
+        self.assertIn("iban", wizard_arch["views"]["form"]["arch"])
