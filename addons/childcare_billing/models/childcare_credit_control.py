@@ -48,6 +48,19 @@ class CreditControlPolicy(models.Model):
             ("move_id.payment_state", "not in", SETTLED_PAYMENT_STATES),
         ]
 
+    @api.model
+    def _childcare_add_receivable_accounts(self, policy_ids):
+        """Data hook (install, upgrade): the policies reminding childcare invoices get the receivable accounts of
+        their municipality (all of them for a policy shared by every municipality), as OCA's form requires."""
+        # sudo: install/upgrade time configuration, and the accounts of every municipality
+        for policy in self.sudo().browse(policy_ids).exists():
+            domain = [("account_type", "=", "asset_receivable")]
+            if policy.company_id:
+                domain.append(("company_ids", "in", policy.company_id.ids))
+            accounts = self.env["account.account"].sudo().search(domain)
+            if accounts - policy.account_ids:
+                policy.account_ids = [fields.Command.link(account.id) for account in accounts - policy.account_ids]
+
 
 class CreditControlPolicyLevel(models.Model):
     _inherit = "credit.control.policy.level"

@@ -224,6 +224,11 @@ class TestCreditControl(BillingCase):
         self.assertIn("This reminder carries a fee of", body_a)
         self.assertIn("5.00", body_a)
         self.assertEqual(body_a.count("o_childcare_reminder_qr"), 2)
+        # Odoo keeps the QR images as attachments of the mail, linked from the body with an access token
+        qr_sources = re.findall(r'<img[^>]*class="o_childcare_reminder_qr"[^>]*src="([^"]+)"', body_a)
+        self.assertEqual(len(qr_sources), 2)
+        self.assertTrue(all(re.match(r"/web/image/\d+\?access_token=", src) for src in qr_sources))
+        self.assertEqual(mail_a.attachment_ids.mapped("mimetype"), ["image/png", "image/png"])
         self.assertNotIn(invoice_b.name, body_a)
         self.assertNotIn(invoice_b.payment_reference, body_a)
         body_b = str(mail_b.body_html)
@@ -367,3 +372,29 @@ class TestCreditControl(BillingCase):
             ],
             1,
         )
+
+    def test_views_for_their_roles(self):
+        """The reminders' views open for the accountant; the family form opens for structure staff without the
+        reminders button (they do not read credit control)."""
+        for user in (self.accountant, self.clerk):
+            self.env.invalidate_all()
+            views = (
+                self.env["credit.control.line"]
+                .with_user(user)
+                .get_views([(False, "list"), (False, "form"), (False, "search")])
+            )
+            self.assertIn("childcare_family_id", views["views"]["list"]["arch"])
+            self.assertIn("group_by_communication", views["views"]["search"]["arch"])
+            family_form = self.env["childcare.family"].with_user(user).get_views([(False, "form")])
+            self.assertIn("action_view_childcare_reminders", family_form["views"]["form"]["arch"])
+            search = self.env["account.move"].with_user(user).get_views([(False, "search")])
+            self.assertIn('name="childcare_reminded"', search["views"]["search"]["arch"])
+        action = (
+            self.env["ir.actions.act_window"]
+            .with_user(self.accountant)
+            ._for_xml_id("childcare_billing.action_childcare_credit_control_line")
+        )
+        self.assertEqual(action["res_model"], "credit.control.line")
+        staff_form = self.env["childcare.family"].with_user(self.user_staff_s1).get_views([(False, "form")])
+        self.assertNotIn("action_view_childcare_reminders", staff_form["views"]["form"]["arch"])
+        self.assertNotIn("childcare_reminder_count", staff_form["views"]["form"]["arch"])
