@@ -13,9 +13,12 @@ what a municipality needs around it:
 - the reminders of a household on its form, and the reminder level on its invoices.
 """
 
+from markupsafe import Markup, escape
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import float_compare
+from odoo.tools.misc import format_amount
 
 #: credit control line states of a reminder that went (or is going) out
 REMINDED_STATES = ("queued", "sent")
@@ -156,6 +159,35 @@ class CreditControlCommunication(models.Model):
         )
         settled.write({"state": "ignored"})
         return super()._generate_comm_from_credit_lines(lines - settled)
+
+    def _send_communications_by_email(self):
+        result = super()._send_communications_by_email()
+        self._childcare_log_on_family()
+        return result
+
+    def _childcare_log_on_family(self):
+        """The household's history: a note on the family for each reminder mail (level, invoices, amount)."""
+        for communication in self:
+            families = communication.credit_control_line_ids.childcare_family_id
+            if not families:
+                continue
+            invoices = communication.credit_control_line_ids.invoice_id.sorted("name")
+            body = Markup("%s<ul>%s</ul>") % (
+                self.env._(
+                    "%(level)s sent to %(partner)s, amount due %(amount)s:",
+                    level=communication.policy_level_id.name,
+                    partner=communication.get_emailing_contact().display_name,
+                    amount=format_amount(self.env, communication.total_due, communication.currency_id),
+                ),
+                Markup().join(
+                    Markup("<li>%s — %s</li>") % (invoice.name, escape(invoice.payment_reference or ""))
+                    for invoice in invoices
+                ),
+            )
+            # sudo: a system note of the reminder sent, written whoever sends it (the family is municipal
+            # staff's record; credit control users may not write on it)
+            for family in families.sudo():
+                family._message_log(body=body)
 
 
 class AccountMove(models.Model):

@@ -183,6 +183,13 @@ class TestCreditControl(BillingCase):
         template_1.update_field_translations(
             "subject", {"fr_FR": "{{ object.company_id.name }} : rappel de factures d'accueil impayées"}
         )
+        # its body too (a mail template's body is translated as a whole)
+        french_body = str(template_1.body_html).replace(
+            "If you have difficulty paying, please contact us: a payment plan can be arranged.",
+            "En cas de difficulté de paiement, contactez-nous : un plan de paiement est possible.",
+        )
+        self.assertIn("un plan de paiement", french_body)
+        template_1.update_field_translations("body_html", {"fr_FR": french_body})
         self.level_1.childcare_fee_amount = 5.0
 
         # 14 days after the due date: not yet (OCA: due date + 15 days <= controlling date)
@@ -232,6 +239,9 @@ class TestCreditControl(BillingCase):
         self.assertNotIn(invoice_b.name, body_a)
         self.assertNotIn(invoice_b.payment_reference, body_a)
         body_b = str(mail_b.body_html)
+        self.assertIn("un plan de paiement est possible", body_b)
+        self.assertNotIn("payment plan can be arranged", body_b)
+        self.assertIn("payment plan can be arranged", body_a)
         self.assertIn(invoice_b.payment_reference, body_b)
         self.assertEqual(body_b.count("o_childcare_reminder_qr"), 1)
         self.assertNotIn(invoice_a.name, body_b)
@@ -245,6 +255,11 @@ class TestCreditControl(BillingCase):
         self.assertEqual(payload[6], COMPANY_IBAN)
         self.assertEqual(payload[7], "EUR345.0")
         self.assertEqual(payload[9], re.sub(r"\D", "", reference))
+        # the household's history: a note per reminder mail
+        note = self.family_a.message_ids.filtered(lambda message: "First reminder sent to" in str(message.body))
+        self.assertEqual(len(note), 1)
+        self.assertIn(september_a.payment_reference, str(note.body))
+        self.assertIn("352.50", str(note.body))
         # the invoices show they were reminded; the household shows its reminders
         self.assertEqual((invoice_a | september_a | invoice_b).mapped("childcare_reminder_level"), [1, 1, 1])
         Move = self.env["account.move"].with_user(self.accountant)
