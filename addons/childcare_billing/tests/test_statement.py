@@ -306,6 +306,41 @@ class TestStatementImport(BillingCase):
         # the same file again, even under another name: refused
         self.assertRefusedImport(data, "copy.cod", "already imported")
 
+    def test_lines_without_reference_go_through_oca_models(self):
+        """OCA's reconciliation models apply to the lines without a structured reference (bank charges);
+        a line that carries a reference is decided by its invoice, whatever the models say."""
+        expense = self.env["account.account"].search(
+            [("account_type", "=", "expense"), ("company_ids", "in", self.company.ids)], limit=1
+        )
+        self.env["account.reconcile.model"].create(
+            {
+                "name": "Bank charges",
+                "trigger": "auto_reconcile",
+                "match_label": "contains",
+                "match_label_param": "Frais",
+                "match_journal_ids": [Command.set(self.bank_journal.ids)],
+                "line_ids": [Command.create({"account_id": expense.id})],
+            }
+        )
+        reference = self.invoice_b.payment_reference
+        data = camt_file(
+            IBAN,
+            [
+                {"amount": -12.35, "ustrd": "Frais de gestion"},
+                {"amount": 400.00, "ustrd": f"{reference} Frais de garderie"},
+            ],
+        )
+        report, _action = self.import_file(data, "charges.xml")
+        charges, more = self.line_of(report, -12.35), self.line_of(report, 400.00)
+        self.assertTrue(charges.is_reconciled)
+        self.assertEqual(charges.childcare_match, "rule")
+        self.assertEqual(charges.move_id.line_ids.account_id & expense, expense)
+        self.assertEqual((more.childcare_match, more.childcare_match_reason), ("left", "more_than_due"))
+        self.assertFalse(more.is_reconciled)
+        self.assertEqual(self.invoice_b.amount_residual, 345.00)
+        self.assertEqual((report.rule_count, report.amount_rule), (1, -12.35))
+        self.assertEqual((report.matched_count, report.left_count, report.amount_left), (0, 1, 400.00))
+
     def test_coda_unreadable(self):
         data = coda_file(IBAN, [{"amount": 10.0, "ogm": UNKNOWN_OGM}]).decode("windows-1252").split("\r\n")
         data[2] = "25" + data[2][2:]
