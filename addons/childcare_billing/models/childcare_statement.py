@@ -12,12 +12,16 @@ The import wizard (``wizards/account_statement_import.py``) parses CODA, refuses
 for another account, then calls :meth:`ChildcareStatementImportReport._childcare_create_for_import`.
 """
 
+import base64
+import logging
 from collections import defaultdict
 
 from odoo import api, fields, models
-from odoo.tools.misc import formatLang
+from odoo.tools.misc import file_open, formatLang
 
 from ..tools import bank_reference
+
+_logger = logging.getLogger(__name__)
 
 #: why a statement line was left for the reconciliation screen
 LEFT_REASONS = [
@@ -177,6 +181,50 @@ class ChildcareStatementImportReport(models.Model):
         )
         lines.write({"childcare_report_id": report.id})
         return report.with_env(self.env)
+
+    @api.model
+    def _childcare_demo_import(self, path, iban, invoices):
+        """Demo data: post ``invoices`` (``[(family xml id, amount, payment reference)]``) and import the
+        CODA file ``path`` into the main company's bank journal of ``iban``, as an accountant would."""
+        company = self.env.ref("base.main_company")
+        journal = self.env["account.journal"].search(
+            [
+                ("type", "=", "bank"),
+                ("company_id", "=", company.id),
+                ("bank_account_id.sanitized_acc_number", "=", iban.replace(" ", "").upper()),
+            ],
+            limit=1,
+        )
+        if not journal or (journal.currency_id or company.currency_id).name != "EUR":
+            _logger.info("Statement demo not loaded: no bank journal in EUR of %s for %s.", company.name, iban)
+            return
+        moves = self.env["account.move"].create(
+            [
+                {
+                    "move_type": "out_invoice",
+                    "company_id": company.id,
+                    "partner_id": self.env.ref(family).partner_id.id,
+                    "invoice_date": "2025-11-05",
+                    "payment_reference": reference,
+                    "invoice_line_ids": [
+                        fields.Command.create(
+                            {"name": "Garderie octobre 2025", "quantity": 1, "price_unit": amount, "tax_ids": []}
+                        )
+                    ],
+                }
+                for family, amount, reference in invoices
+            ]
+        )
+        moves.action_post()
+        with file_open(path, "rb") as file:
+            data = file.read()
+        wizard = (
+            self.env["account.statement.import"]
+            .with_company(company)
+            .with_context(journal_id=journal.id)
+            .create({"statement_file": base64.b64encode(data), "statement_filename": path.rsplit("/", 1)[-1]})
+        )
+        wizard.import_file_button()
 
     # ------------------------------------------------------------------ actions
     def action_open_lines(self):
