@@ -12,13 +12,8 @@ the Belgian structured communication (OGM/VCS, 12 digits, modulo 97) and the ISO
 reference found, ``(None, False)`` when the texts carry none.
 """
 
+import importlib
 import re
-
-from odoo.addons.account.tools.structured_reference import (
-    is_valid_structured_reference_be,
-    is_valid_structured_reference_iso,
-    sanitize_structured_reference,
-)
 
 #: a Belgian structured communication in free text: +++ddd/dddd/ddddd+++ or ***ddd/dddd/ddddd***
 _OGM = re.compile(r"(\+{3}|\*{3})\s*(\d{3})\s*/\s*(\d{4})\s*/\s*(\d{5})\s*(\+{3}|\*{3})")
@@ -28,12 +23,18 @@ _RF = re.compile(r"(?<![0-9A-Za-z])RF\d{2}(?:\s?[0-9A-Za-z]){1,21}", re.IGNORECA
 _OGM_ONLY = re.compile(r"[+*]{0,3}(\d{3})/?(\d{4})/?(\d{5})[+*]{0,3}")
 
 
+def _odoo():
+    """Odoo's ``account/tools/structured_reference.py``, imported when first used: Odoo's own addons are on
+    the addons path once the server (or a unit test) has set it up, not necessarily when this module loads."""
+    return importlib.import_module("odoo.addons.account.tools.structured_reference")
+
+
 def normalise(reference):
     """The compact, upper-case form of a structured reference (Odoo's sanitizing): ``+++020/3430/57642+++``
     → ``020343057642``, ``rf18 5390 0754 7034`` → ``RF18539007547034``; ``""`` for nothing."""
     if not reference:
         return ""
-    compact = sanitize_structured_reference(reference).upper()
+    compact = _odoo().sanitize_structured_reference(reference).upper()
     only = _OGM_ONLY.fullmatch(compact)
     return "".join(only.groups()) if only else compact
 
@@ -44,8 +45,8 @@ def kind(reference):
     if not compact:
         return None
     if compact.startswith("RF"):
-        return "iso" if is_valid_structured_reference_iso(compact) else None
-    return "be" if is_valid_structured_reference_be(compact) else None
+        return "iso" if _odoo().is_valid_structured_reference_iso(compact) else None
+    return "be" if _odoo().is_valid_structured_reference_be(compact) else None
 
 
 def variants(reference):
