@@ -307,7 +307,11 @@ class ChildcareTaxAttestation(models.Model):
                 ("company_id", "=", company.id),
                 ("parent_state", "=", "posted"),
                 ("move_id.move_type", "in", ("out_invoice", "out_refund")),
+                # the household's documents, and the credit notes Odoo's "Reverse" made of them (the household
+                # is not copied to a reversal; the child and the month of its lines are)
+                "|",
                 ("move_id.childcare_family_id", "in", families.ids),
+                ("move_id.reversed_entry_id.childcare_family_id", "in", families.ids),
                 ("childcare_period", ">=", date(year, 1, 1)),
                 ("childcare_period", "<=", date(year, 12, 31)),
                 ("childcare_child_id", "!=", False),
@@ -323,12 +327,13 @@ class ChildcareTaxAttestation(models.Model):
                 "product_id",
             ],
         )
-        lines.move_id.fetch(["move_type", "payment_state", "childcare_family_id"])
+        lines.move_id.fetch(["move_type", "payment_state", "childcare_family_id", "reversed_entry_id"])
         excluded_products = lines.product_id.filtered(lambda product: product.childcare_tax_excluded)
         months = defaultdict(lambda: {"amount": 0.0, "paid": True, "moves": set(), "structures": set()})
         for line in lines:
             move = line.move_id
-            key = (move.childcare_family_id.id, line.childcare_child_id.id, line.childcare_period.replace(day=1))
+            family = move.childcare_family_id or move.reversed_entry_id.childcare_family_id
+            key = (family.id, line.childcare_child_id.id, line.childcare_period.replace(day=1))
             month = months[key]
             month["moves"].add(move.id)
             if line.product_id in excluded_products:

@@ -143,6 +143,20 @@ class TestTaxAttestation(BillingCase, HttpCase):
         self.assertEqual(len(batch.attestation_ids), 2, "computed again: updated, not duplicated")
         self.assertEqual(self.periods(attestation_b), [(date(2025, 9, 1), date(2025, 11, 28), 65, 15.00, 975.00)])
 
+    def test_credit_note_deducted(self):
+        """A credit note made with Odoo's "Reverse" (it does not carry the household) still belongs to the
+        household's month: B's September refunded in full leaves October's 10 days only."""
+        invoice = self.invoice(self.family_b, SEP)
+        self.env["account.move.reversal"].with_context(active_model="account.move", active_ids=invoice.ids).create(
+            {"journal_id": invoice.journal_id.id, "date": date(2025, 12, 20), "reason": "Closed in September"}
+        ).refund_moves()
+        invoice.reversal_move_ids.action_post()
+        self.assertFalse(invoice.reversal_move_ids.childcare_family_id)
+        batch = self.env["childcare.tax.attestation.batch"].with_user(self.user_manager)._get_or_create(2025)
+        batch.with_user(self.user_manager).action_compute()
+        attestation_b = batch.attestation_ids.filtered(lambda a: a.family_id == self.family_b)
+        self.assertEqual(self.periods(attestation_b), [(date(2025, 10, 1), date(2025, 10, 14), 10, 15.00, 150.00)])
+
     def test_more_than_four_periods_make_further_attestations(self):
         """The hook's plain records (as youth camps give them): six camp weeks at six prices for A1 → two
         attestations for the same child and payer, 4 periods then 2; amounts reconcile to the cent."""
