@@ -43,6 +43,7 @@ from datetime import date
 from odoo import Command, api, fields, models
 from odoo.addons.childcare_base.tools.identity import InvalidNationalNumber, normalize_national_number
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import split_every
 from odoo.tools.translate import _
 
 from ..tools import attestation as rules
@@ -54,6 +55,9 @@ ISSUER_GROUPS = ("childcare_base.group_childcare_manager", "account.group_accoun
 MEAL_LABEL_KEYS = ("meals", "csa_meals_parent", "csa_free_meals_parent")
 #: an invoice counts as paid in these payment states
 PAID_STATES = ("paid", "in_payment", "reversed")
+#: the PDF report, and how many attestations one wkhtmltopdf run renders
+REPORT = "childcare_billing.action_report_tax_attestation"
+PDF_CHUNK = 100
 ATTESTATION_STATES = [("draft", "Draft"), ("issued", "Issued")]
 
 
@@ -474,11 +478,21 @@ class ChildcareTaxAttestation(models.Model):
 
     # ------------------------------------------------------------------ documents
     def _render_pdf(self):
-        """One PDF per attestation (wkhtmltopdf), attached to the household (or the payer without one)."""
+        """One PDF per attestation, attached to the household (or the payer without one). wkhtmltopdf runs once
+        for up to ``PDF_CHUNK`` attestations (about a second a run): Odoo splits the document by attestation
+        (one page each); a document it cannot split is rendered again one attestation at a time."""
         Report = self.env["ir.actions.report"].sudo()
         Attachment = self.env["ir.attachment"].sudo()
+        contents = {}
+        for ids in split_every(PDF_CHUNK, self.ids, list):
+            streams, report_type = Report._pre_render_qweb_pdf(REPORT, res_ids=ids)
+            if report_type == "pdf" and all((streams.get(res_id) or {}).get("stream") for res_id in ids):
+                contents.update({res_id: streams[res_id]["stream"].getvalue() for res_id in ids})
+            else:
+                # test mode's HTML, or a document Odoo could not split by attestation
+                contents.update({res_id: Report._render_qweb_pdf(REPORT, [res_id])[0] for res_id in ids})
         for attestation in self:
-            pdf, _type = Report._render_qweb_pdf("childcare_billing.action_report_tax_attestation", attestation.ids)
+            pdf = contents[attestation.id]
             vals = {
                 "name": f"{attestation.name.replace('/', '-')}.pdf",
                 "type": "binary",

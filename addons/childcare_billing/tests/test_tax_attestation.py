@@ -205,6 +205,14 @@ class TestTaxAttestation(BillingCase, HttpCase):
         for expected in ("281.86", attestation_a.name, self.nn_a, "232.50", "465.00", "10.57", "10.11", "Léa"):
             self.assertIn(expected, text)
         self.assertIn("signature", text.lower())
+        # one wkhtmltopdf run for the batch, split by attestation: each PDF holds its own household only
+        self.assertNotIn("JANSSENS", text)
+        attestation_b = attestations.filtered(lambda a: a.family_id == self.family_b)
+        self.assertEqual(attestation_b.attachment_id.res_id, self.family_b.id)
+        text_b = pdf_text(self, attestation_b.attachment_id.raw)
+        for expected in ("Lars JANSSENS", "480.00", "15.00", "32"):
+            self.assertIn(expected, text_b)
+        self.assertNotIn("DUPONT", text_b)
         # the Belcotax-on-web file
         root = etree.fromstring(base64.b64decode(batch.belcotax_file))
         forms = {form.findtext("f2010_referentie"): form for form in root.iter("Fiche28186")}
