@@ -76,7 +76,7 @@ class ChildcareTaxAttestationBatch(models.Model):
     _mail_post_access = "read"
     _childcare_system_fields = ("state", "date_issued", "belcotax_file", "belcotax_filename")
 
-    name = fields.Char(compute="_compute_name", store=True)
+    name = fields.Char(compute="_compute_name")  # in the reader's language
     company_id = fields.Many2one(
         "res.company", string="Municipality", required=True, index=True, default=lambda self: self.env.company
     )
@@ -98,7 +98,7 @@ class ChildcareTaxAttestationBatch(models.Model):
     @api.depends("year")
     def _compute_name(self):
         for batch in self:
-            batch.name = _("Tax attestations 281.86 — %s", batch.year)
+            batch.name = self.env._("Tax attestations 281.86 — %s", batch.year)
 
     @api.depends("attestation_ids.amount_total", "attestation_ids.payer_national_number")
     def _compute_totals(self):
