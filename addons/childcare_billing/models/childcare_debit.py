@@ -355,9 +355,10 @@ class AccountBankingMandate(models.Model):
             if not reference or reference == self.env._("New"):
                 continue
             key = (reference.strip().upper(), company_id)
+            pattern = reference.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             duplicate = key in seen or self.sudo().search_count(
                 [
-                    ("unique_mandate_reference", "=ilike", reference.strip()),
+                    ("unique_mandate_reference", "=ilike", pattern),  # the same reference, whatever its case
                     ("company_id", "=", company_id),
                     ("id", "not in", self.ids),
                 ],
@@ -469,12 +470,17 @@ class ResCompany(models.Model):
             method_line = journal.inbound_payment_method_line_ids.filtered(
                 lambda line: line.payment_method_id == method
             )[:1]
-            outstanding = (
-                self.env["account.payment"]
-                .with_company(company)
-                .new({"company_id": company.id})
-                ._get_outstanding_account("inbound")
-            )
+            if method_line.selectable:
+                continue  # set up already (by this method or by the accountant): their settings stay
+            try:
+                outstanding = (
+                    self.env["account.payment"]
+                    .with_company(company)
+                    .new({"company_id": company.id})
+                    ._get_outstanding_account("inbound")
+                )
+            except UserError:
+                continue  # no outstanding receipts account in this chart: the accountant sets the method up
             vals = {
                 "selectable": True,
                 "mail_notif": True,

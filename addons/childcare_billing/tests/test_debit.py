@@ -144,6 +144,22 @@ class TestDirectDebit(BillingCase):
         root = etree.fromstring(base64.b64decode(order.payment_file_id.datas))
         return root, {"p": root.nsmap[None]}
 
+    # ------------------------------------------------------------------ set-up
+    def test_company_setup(self):
+        method_line = self.env["res.company"]._childcare_debit_method_line(self.company)
+        self.assertEqual(method_line.payment_method_id.code, "sepa_direct_debit")
+        self.assertTrue(method_line.selectable and method_line.payment_order_ok and method_line.mail_notif)
+        self.assertTrue(method_line.payment_account_id, "a debit makes a journal entry that a return can reverse")
+        self.assertEqual(method_line.journal_id.bank_account_id.sanitized_acc_number, COMPANY_IBAN)
+        self.assertEqual(self.company.sepa_creditor_identifier, CREDITOR_ID)
+        # running it again (module update) keeps what the accountant chose
+        method_line.mail_notif = False
+        self.env["res.company"]._childcare_setup_direct_debit([self.company.id])
+        self.assertFalse(method_line.mail_notif)
+        # a wrong creditor identifier is refused (OCA)
+        with self.assertRaisesRegex(ValidationError, "invalid"):
+            self.company.sepa_creditor_identifier = "BE44ZZZ0207347495"
+
     # ------------------------------------------------------------------ mandates
     def test_mandate_from_the_family(self):
         mandate = self.mandate_a
