@@ -289,6 +289,32 @@ class TestTaxAttestation(BillingCase, HttpCase):
         with mute_logger(*ACCESS_LOGGERS), self.assertRaises(AccessError):
             self.as_user(self.user_portal_a, self.user_portal_a.partner_id).read(["childcare_national_number"])
 
+    def test_views(self):
+        for user in (self.user_manager, self.accountant):
+            for xmlid in (
+                "childcare_billing.childcare_tax_attestation_action",
+                "childcare_billing.childcare_tax_attestation_batch_action",
+                "childcare_billing.childcare_tax_attestation_wizard_action",
+            ):
+                action = self.env.ref(xmlid)
+                views = [*action.views, (action.search_view_id.id, "search")]
+                result = self.env[action.res_model].with_user(user).get_views(views, {"load_filters": True})
+                for mode in [mode for _view, mode in action.views]:
+                    etree.fromstring(result["views"][mode]["arch"])
+        family_form = etree.fromstring(
+            self.env["childcare.family"]
+            .with_user(self.user_manager)
+            .get_views([(False, "form")])["views"]["form"]["arch"]
+        )
+        self.assertTrue(family_form.xpath("//button[@name='action_view_tax_attestations']"))
+        child_form = self.env["childcare.child"].with_user(self.user_staff_s1).get_views([(False, "form")])
+        self.assertNotIn("has_severe_disability", child_form["views"]["form"]["arch"])
+        child_form = self.env["childcare.child"].with_user(self.user_manager).get_views([(False, "form")])
+        self.assertIn("has_severe_disability", child_form["views"]["form"]["arch"])
+        menu = self.env.ref("childcare_billing.menu_childcare_tax_attestation_wizard")
+        self.assertIn(menu.id, self.env["ir.ui.menu"].with_user(self.accountant)._visible_menu_ids())
+        self.assertNotIn(menu.id, self.env["ir.ui.menu"].with_user(self.user_staff_s1)._visible_menu_ids())
+
     def test_invalid_national_number_refused(self):
         partner = self.user_portal_b.partner_id
         with self.assertRaises(ValidationError):
