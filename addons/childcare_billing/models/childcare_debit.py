@@ -301,8 +301,10 @@ class ChildcareFamily(models.Model):
     mandate_count = fields.Integer(compute="_compute_mandate_ids", groups=f"{MANAGER_GROUP},{BILLING_GROUP}")
     has_valid_mandate = fields.Boolean(
         compute="_compute_mandate_ids",
+        search="_search_has_valid_mandate",
         string="Pays by direct debit",
         groups=f"{MANAGER_GROUP},{BILLING_GROUP}",
+        help="The billing partner signed a valid SEPA mandate with the municipality.",
     )
 
     @api.depends("partner_id")
@@ -317,6 +319,14 @@ class ChildcareFamily(models.Model):
             family.has_valid_mandate = any(
                 m.state in ("valid", "final") and m.company_id == family.company_id for m in own
             )
+
+    def _search_has_valid_mandate(self, operator, value):
+        if operator not in ("in", "not in"):
+            return NotImplemented
+        mandates = self.env["account.banking.mandate"].search([("state", "in", ("valid", "final"))])
+        partners = mandates.partner_id
+        positive = (operator == "in") == (True in value)
+        return [("partner_id.commercial_partner_id", "in" if positive else "not in", partners.ids)]
 
     def action_view_mandates(self):
         self.ensure_one()

@@ -174,6 +174,10 @@ class TestDirectDebit(BillingCase):
         self.assertEqual(family.mandate_ids, mandate)
         self.assertTrue(family.has_valid_mandate)
         self.assertFalse(self.family_b.with_user(self.user_manager).has_valid_mandate)
+        Family = self.env["childcare.family"].with_user(self.user_manager)
+        families = self.family_a | self.family_b
+        self.assertEqual(Family.search([("id", "in", families.ids), ("has_valid_mandate", "=", True)]), self.family_a)
+        self.assertEqual(Family.search([("id", "in", families.ids), ("has_valid_mandate", "=", False)]), self.family_b)
         # without a reference, OCA's sequence numbers the mandate
         mandate_b = self.new_mandate(self.family_b, IBAN_B, False, date(2025, 10, 1), user=self.accountant)
         self.assertTrue(mandate_b.unique_mandate_reference)
