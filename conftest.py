@@ -14,8 +14,11 @@ import types
 from pathlib import Path
 
 import odoo.addons
+from odoo.modules.module import initialize_sys_path
 
 _ADDONS = Path(__file__).resolve().parent / "addons"
+# Odoo's own addons (an addon's package imports the addons it extends, e.g. base_iban), then ours
+initialize_sys_path()
 if str(_ADDONS) not in odoo.addons.__path__:
     odoo.addons.__path__.append(str(_ADDONS))
 
