@@ -12,7 +12,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools.misc import format_amount
+from odoo.tools.misc import format_amount, format_date
 from odoo.tools.translate import _
 
 #: payment-order states in which a debit is still on its way to the bank or at the bank
@@ -265,17 +265,25 @@ class ChildcareBillingRun(models.Model):
             )
         )
         mandates = invoices._childcare_debit_mandates()
-        invoices = invoices.filtered(lambda move: move in mandates)
+        by_transfer = invoices.filtered(lambda move: move not in mandates)
+        invoices -= by_transfer
         if not invoices:
             raise UserError(_("No open invoice of this run belongs to a family with a valid direct-debit mandate."))
         order = invoices._childcare_create_debit_order(mandates)
         run.debit_order_id = order
         run.message_post(
-            body=Markup(_("Direct-debit order %(order)s: %(count)s invoices, %(amount)s."))
+            body=Markup(
+                _(
+                    "Direct-debit order %(order)s: %(count)s invoices, %(amount)s, collected on %(date)s. "
+                    "%(transfer)s families without a valid mandate pay by transfer."
+                )
+            )
             % {
                 "order": order._get_html_link(),
                 "count": len(invoices),
-                "amount": format_amount(self.env, order.total_company_currency, order.company_currency_id),
+                "amount": format_amount(self.env, sum(invoices.mapped("amount_residual")), invoices.currency_id[:1]),
+                "date": format_date(self.env, order.date_scheduled),
+                "transfer": len(by_transfer),
             }
         )
         return order._childcare_action_open(self.env)

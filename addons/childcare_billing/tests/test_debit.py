@@ -265,6 +265,7 @@ class TestDirectDebit(BillingCase):
         self.assertEqual(tx[0].xpath(".//p:DtOfSgntr", namespaces=ns)[0].text, "2025-09-15")
         self.assertEqual(tx[0].xpath("p:DbtrAcct/p:Id/p:IBAN", namespaces=ns)[0].text, IBAN_A)
         self.assertEqual(tx[0].xpath("p:RmtInf/p:Ustrd", namespaces=ns)[0].text, invoice_a.payment_reference)
+        self.assertIn("1 families without a valid mandate pay by transfer", run.message_ids[:1].body)
         # one order per run
         with self.assertRaisesRegex(UserError, "already collected"):
             run.with_user(self.user_manager).action_create_direct_debit()
