@@ -13,7 +13,7 @@ from odoo.addons.childcare_billing.tools import bank_reference
 from odoo.addons.childcare_billing.tools.tests.coda_samples import coda_file
 from odoo.addons.mail.tests.common import mail_new_test_user
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
 from .common import BillingCase
@@ -74,8 +74,9 @@ def camt_file(account, entries, day="2025-11-14", opening=1000.0):
     ).encode()
 
 
-@tagged("post_install", "-at_install")
-class TestStatementImport(BillingCase):
+class StatementCase(BillingCase):
+    """October's invoices (A: 232.50, B: 345.00) and the municipality's bank journal (IBAN account)."""
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -169,6 +170,9 @@ class TestStatementImport(BillingCase):
         self.assertEqual(len(line), 1, f"one line of {amount}")
         return line
 
+
+@tagged("post_install", "-at_install")
+class TestStatementImport(StatementCase):
     # ------------------------------------------------------------------ CAMT.053
     def test_camt_import_matches_invoices(self):
         rf = format_structured_reference_iso("20251105001")
@@ -391,3 +395,45 @@ class TestStatementImport(BillingCase):
                 self.as_user(user, self.env["account.statement.import"]).create(
                     {"statement_file": base64.b64encode(data), "statement_filename": "camt.xml"}
                 )
+
+
+WAIT_FOR = """
+(async () => {
+    const selector = %r;
+    const start = Date.now();
+    while (!document.querySelector(selector)) {
+        if (Date.now() - start > 20000) {
+            throw new Error(`not rendered: ${selector}`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    console.log("test successful");
+})().catch((error) => console.error(error.message));
+"""
+
+
+@tagged("post_install", "-at_install")
+class TestStatementViews(HttpCase, StatementCase):
+    """The report of an import and the reason of a left line render in the web client for an accountant."""
+
+    def test_views_render(self):
+        data = camt_file(
+            IBAN,
+            [{"amount": 232.50, "bba": self.ogm(self.invoice_a)}, {"amount": 50.00, "bba": UNKNOWN_OGM}],
+        )
+        report, _action = self.import_file(data, "camt.xml")
+        left = report.left_line_ids
+        self.assertEqual(left.childcare_match_reason, "unknown_reference")
+        action = "/odoo/action-childcare_billing.childcare_statement_import_report_action"
+        reconcile = (
+            f"/odoo/account.journal/{self.bank_journal.id}/"
+            "action-account_reconcile_oca.action_bank_statement_line_reconcile_all"
+        )
+        pages = [
+            (action, ".o_list_view .o_data_row"),
+            (f"{action}/{report.id}", ".o_form_view .o_field_one2many .o_data_row"),
+            (reconcile, ".o_kanban_record .text-warning"),
+        ]
+        for url, selector in pages:
+            with self.subTest(url=url):
+                self.browser_js(url, WAIT_FOR % selector, "odoo.isReady === true", login=self.accountant.login)
