@@ -345,9 +345,9 @@ class AccountBankStatementLine(models.Model):
         reason ``None`` when the line was reconciled with the invoice."""
         self.ensure_one()
         Move = self.env["account.move"]
+        candidates = (candidates or Move).filtered(lambda move: move.company_id == self.company_id)
         if not candidates:
             return Move, "unknown_reference", False
-        candidates = candidates.filtered(lambda move: move.company_id == self.company_id)
         open_invoices = candidates.filtered(
             lambda move: (
                 move.payment_state in ("not_paid", "partial") and not move.currency_id.is_zero(move.amount_residual)
