@@ -141,12 +141,14 @@ class StatementCase(BillingCase):
         invoice.action_post()
         return invoice
 
-    def import_file(self, data, name, journal=None):
-        """Import ``data`` as the accountant from the bank journal's dashboard; the wizard's result."""
+    def import_file(self, data, name, from_journal=True):
+        """Import ``data`` as the accountant from the bank journal's dashboard (or from the menu: the journal
+        is the one of the file's account); the report and the action the wizard opens."""
+        context = {"journal_id": self.bank_journal.id} if from_journal else {}
         wizard = (
             self.env["account.statement.import"]
             .with_user(self.accountant)
-            .with_context(journal_id=(journal or self.bank_journal).id)
+            .with_context(**context)
             .create({"statement_file": base64.b64encode(data), "statement_filename": name})
         )
         action = wizard.import_file_button()
@@ -159,10 +161,10 @@ class StatementCase(BillingCase):
             self.env["childcare.statement.import.report"].search_count([]),
         )
 
-    def assertRefusedImport(self, data, name, regex):
+    def assertRefusedImport(self, data, name, regex, from_journal=True):
         before = self.counts()
         with mute_logger(CAMT_LOGGER), self.assertRaisesRegex(UserError, regex):
-            self.import_file(data, name)
+            self.import_file(data, name, from_journal=from_journal)
         self.assertEqual(self.counts(), before, "nothing is written")
 
     def line_of(self, report, amount):
@@ -359,7 +361,15 @@ class TestStatementImport(StatementCase):
         self.assertRefusedImport(
             coda_file(OTHER_IBAN, [{"amount": 232.50, "ogm": ogm}]), "other.cod", "statement of the bank account"
         )
+        # from the menu, the journal is the one of the file's account: none for this one
+        self.assertRefusedImport(
+            coda_file(OTHER_IBAN, [{"amount": 232.50, "ogm": ogm}]), "other.cod", OTHER_IBAN, from_journal=False
+        )
         self.assertEqual(self.invoice_a.amount_residual, 232.50)
+        # the municipality's own file, from the menu: into its journal, matched
+        report, _action = self.import_file(coda_file(IBAN, [{"amount": 232.50, "ogm": ogm}]), "own.cod", False)
+        self.assertEqual((report.journal_id, report.matched_count), (self.bank_journal, 1))
+        self.assertEqual(self.invoice_a.payment_state, "paid")
 
     def test_unknown_format_is_refused(self):
         self.assertRefusedImport(
