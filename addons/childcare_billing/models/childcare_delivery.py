@@ -385,26 +385,24 @@ class ChildcareBillingRun(models.Model):
         self.ensure_one()
         self = self.sudo()  # noqa: PLW0642 - the callers checked the user's role (or are Odoo's cron)
         lang = self.company_id.partner_id.lang or self.env.lang
-        run = self.with_context(lang=lang)
-        gettext = run.env._
+        env = self.with_context(lang=lang).env  # the files speak the municipality's language
         headers = {
-            "sequence": gettext("Sequence"),
-            "invoice": gettext("Invoice"),
-            "family": gettext("Household"),
-            "pages": gettext("Pages"),
-            "first_page": gettext("First page"),
-            "amount": gettext("Amount"),
-            "currency": gettext("Currency"),
+            "sequence": env._("Sequence"),
+            "invoice": env._("Invoice"),
+            "family": env._("Household"),
+            "pages": env._("Pages"),
+            "first_page": env._("First page"),
+            "amount": env._("Amount"),
+            "currency": env._("Currency"),
             **{
-                f"address_{index}": gettext("Address line %s", index)
-                for index in range(1, print_batch.ADDRESS_LINES + 1)
+                f"address_{index}": env._("Address line %s", index) for index in range(1, print_batch.ADDRESS_LINES + 1)
             },
         }
         batch = print_batch.build_batch(
             self._print_batch_entries(),
-            title=gettext("Print batch %(run)s", run=self.name),
+            title=env._("Print batch %(run)s", run=self.name),
             headers=headers,
-            total_label=gettext("Total"),
+            total_label=env._("Total"),
             created=datetime.datetime.combine(self.date_invoice or self.date_month, datetime.time()),
         )
         if not batch:

@@ -1,6 +1,7 @@
 import csv
 import io
 
+from lxml import etree
 from openpyxl import load_workbook
 
 from odoo import SUPERUSER_ID, api
@@ -12,6 +13,7 @@ from odoo.tests import HttpCase, tagged
 from odoo.tests.common import release_test_lock
 from odoo.tools import mute_logger
 from odoo.tools.pdf import PdfFileReader
+from odoo.tools.safe_eval import safe_eval
 
 from .common import BillingCase
 
@@ -291,3 +293,33 @@ class TestDelivery(BillingCase):
         # municipal staff send it
         self.as_user(self.user_manager, run).action_send_invoices()
         self.assertEqual(run.delivery_queued, 3)
+
+    def test_views(self):
+        """The run form sends and downloads, the household form shows the delivery choice, the invoice list
+        filters the paper deliveries (before a run is sent: the household's current choice)."""
+        run = self.run_month()
+        for user in (self.user_manager, self.accountant):
+            Run = self.env["childcare.billing.run"].with_user(user)
+            arch = etree.fromstring(Run.get_views([(False, "form")])["views"]["form"]["arch"])
+            buttons = set(arch.xpath("//header/button/@name"))
+            self.assertLessEqual(
+                {
+                    "action_send_invoices",
+                    "action_download_print_batch",
+                    "action_download_manifest_csv",
+                    "action_download_manifest_xlsx",
+                },
+                buttons,
+            )
+            self.assertTrue(arch.xpath("//field[@name='delivery_progress'][@widget='progressbar']"))
+            self.assertTrue(arch.xpath("//page[@name='delivery']//field[@name='delivery_done']"))
+        Family = self.env["childcare.family"]
+        for user, readonly in ((self.user_manager, False), (self.user_staff_s1, True)):
+            arch = etree.fromstring(Family.with_user(user).get_views([(False, "form")])["views"]["form"]["arch"])
+            (field,) = arch.xpath("//field[@name='invoice_delivery']")
+            self.assertEqual(field.get("readonly") in ("1", "True"), readonly, user.login)
+        Move = self.env["account.move"].with_user(self.accountant)
+        search = etree.fromstring(Move.get_views([(False, "search")])["views"]["search"]["arch"])
+        (paper,) = search.xpath("//filter[@name='childcare_paper_delivery']")
+        invoices = Move.search([("childcare_run_id", "=", run.id), *safe_eval(paper.get("domain"))])
+        self.assertEqual(invoices.childcare_family_id, self.family_b | self.family_c)
