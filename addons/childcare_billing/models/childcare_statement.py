@@ -180,6 +180,17 @@ class ChildcareStatementImportReport(models.Model):
             }
         )
         lines.write({"childcare_report_id": report.id})
+        report.message_post(
+            body=self.env._(
+                "%(lines)s lines imported: %(matched)s matched (%(amount_matched)s), %(left)s left for the "
+                "reconciliation screen (%(amount_left)s).",
+                lines=report.line_count,
+                matched=report.matched_count,
+                amount_matched=formatLang(self.env, report.amount_matched, currency_obj=currency),
+                left=report.left_count,
+                amount_left=formatLang(self.env, report.amount_left, currency_obj=currency),
+            )
+        )
         return report.with_env(self.env)
 
     @api.model

@@ -246,6 +246,7 @@ class TestStatementImport(StatementCase):
         self.assertEqual((report.left_count, report.amount_left), (3, 470.00))
         self.assertEqual((report.rule_count, report.open_count), (0, 3))
         self.assertEqual(report.left_line_ids, more | unknown | free)
+        self.assertIn("5 lines imported: 2 matched", report.message_ids[:1].body)
         # the same file again: refused, nothing written
         self.assertRefusedImport(data, "again.xml", "already imported")
         self.assertEqual(self.invoice_a.amount_residual, 0.0)
