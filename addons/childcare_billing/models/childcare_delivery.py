@@ -465,6 +465,8 @@ class ChildcareBillingRun(models.Model):
             "name": _("Delivery of %s", self.name),
             "res_model": "account.move",
             "view_mode": "list,form",
+            "views": [(self.env.ref("account.view_out_invoice_tree").id, "list"), (False, "form")],
+            "search_view_id": [self.env.ref("account.view_account_invoice_filter").id, "search"],
             "domain": [("childcare_run_id", "=", self.id), ("childcare_family_id", "!=", False)],
             "context": {"search_default_group_by_childcare_delivery": 1},
         }

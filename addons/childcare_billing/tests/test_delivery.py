@@ -323,3 +323,10 @@ class TestDelivery(BillingCase):
         (paper,) = search.xpath("//filter[@name='childcare_paper_delivery']")
         invoices = Move.search([("childcare_run_id", "=", run.id), *safe_eval(paper.get("domain"))])
         self.assertEqual(invoices.childcare_family_id, self.family_b | self.family_c)
+        # the run's smart button: its households' documents grouped by delivery
+        action = run.with_user(self.accountant).action_view_delivery()
+        views = Move.get_views([*action["views"], tuple(action["search_view_id"])])["views"]
+        self.assertTrue(
+            etree.fromstring(views["search"]["arch"]).xpath("//filter[@name='group_by_childcare_delivery']")
+        )
+        self.assertEqual(Move.search(action["domain"]), run.move_ids.filtered("childcare_family_id"))
