@@ -267,6 +267,24 @@ class TestDelivery(BillingCase):
         for field, raw in before.items():
             self.assertEqual(run[field].raw, raw, field)
 
+    def test_address_removed_while_queued(self):
+        """A household whose e-mail address disappears before Odoo sends its invoice gets it on paper."""
+        run = self.run_month()
+        invoice_a, invoice_b, invoice_c = self.invoices(run)
+        run.action_send_invoices()
+        self.assertEqual(invoice_a.childcare_delivery, "email")
+        self.family_a.partner_id.email = False
+        self.run_send_cron()
+        self.assertEqual(run.state, "sent")
+        self.assertEqual((invoice_a | invoice_b | invoice_c).mapped("childcare_delivery"), ["paper"] * 3)
+        self.assertFalse(self.comments(invoice_a | invoice_b | invoice_c))
+        self.assertTrue(invoice_a.invoice_pdf_report_id)
+        rows = list(csv.DictReader(io.StringIO(run.print_manifest_csv_id.raw.decode())))
+        # Peeters (1000), then Dupont (5000), then Janssens (7000)
+        self.assertEqual([row["invoice"] for row in rows], [invoice_c.name, invoice_a.name, invoice_b.name])
+        self.assertEqual([row["amount"] for row in rows], ["138.00", "232.50", "207.00"])
+        self.assertEqual((run.delivery_email_count, run.delivery_paper_count, run.delivery_done), (0, 3, 3))
+
     def test_who_sends(self):
         """Only municipal staff and accountants send a run, only a posted one; a refusal changes nothing."""
         run = self.run_month()
