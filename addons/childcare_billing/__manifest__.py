@@ -19,7 +19,7 @@
         "account_payment_return_import",
         "account_credit_control",
     ],
-    "external_dependencies": {"python": ["xlsxwriter", "num2words", "coda", "lxml"]},
+    "external_dependencies": {"python": ["xlsxwriter", "num2words", "pycoda", "lxml"]},
     "data": [
         "security/childcare_billing_security.xml",
         "security/ir.model.access.csv",
@@ -54,6 +54,7 @@
         "demo/childcare_billing_demo.xml",
         "demo/childcare_delivery_demo.xml",
         "demo/childcare_debit_demo.xml",
+        "demo/childcare_statement_demo.xml",
         "demo/childcare_credit_control_demo.xml",
         "demo/childcare_tax_attestation_demo.xml",
     ],

@@ -9,6 +9,7 @@ from . import (  # isort: skip  (the rate tables before the plans that read them
     account_move,
     childcare_billing_run_export,
     account_move_statement,
+    res_company,
     # getting the money in (issue 9): one module per concern
     childcare_delivery,
     childcare_debit,

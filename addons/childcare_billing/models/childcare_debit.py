@@ -522,7 +522,11 @@ class ResCompany(models.Model):
             else:
                 if not method_line.payment_account_id:
                     vals["payment_account_id"] = outstanding.id
-                method_line.write({key: value for key, value in vals.items() if method_line[key] != value})
+                current = {
+                    key: method_line[key].id if isinstance(method_line[key], models.BaseModel) else method_line[key]
+                    for key in vals
+                }
+                method_line.write({key: value for key, value in vals.items() if current[key] != value})
 
 
 class PaymentReturn(models.Model):

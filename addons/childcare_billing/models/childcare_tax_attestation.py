@@ -41,6 +41,7 @@ from collections import defaultdict
 from datetime import date
 
 from odoo import Command, api, fields, models
+from odoo.addons.base.models.ir_actions_report import _wkhtml
 from odoo.addons.childcare_base.tools.identity import InvalidNationalNumber, normalize_national_number
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import split_every
@@ -480,11 +481,13 @@ class ChildcareTaxAttestation(models.Model):
     def _render_pdf(self):
         """One PDF per attestation, attached to the household (or the payer without one). wkhtmltopdf runs once
         for up to ``PDF_CHUNK`` attestations (about a second a run): Odoo splits the document by attestation
-        (one page each); a document it cannot split is rendered again one attestation at a time."""
+        (one page each); a document it cannot split is rendered again one attestation at a time. The wkhtmltopdf
+        of Debian (unpatched Qt) cannot render several documents in one run: there, one run per attestation."""
         Report = self.env["ir.actions.report"].sudo()
         Attachment = self.env["ir.attachment"].sudo()
         contents = {}
-        for ids in split_every(PDF_CHUNK, self.ids, list):
+        chunk = PDF_CHUNK if _wkhtml().is_patched_qt else 1
+        for ids in split_every(chunk, self.ids, list):
             streams, report_type = Report._pre_render_qweb_pdf(REPORT, res_ids=ids)
             if report_type == "pdf" and all((streams.get(res_id) or {}).get("stream") for res_id in ids):
                 contents.update({res_id: streams[res_id]["stream"].getvalue() for res_id in ids})
