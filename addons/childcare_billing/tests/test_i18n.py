@@ -97,3 +97,38 @@ class TestI18n(BillingCase):
         for lang, label in expected.items():
             with self.subTest(lang=lang):
                 self.assertEqual(fees.line_label(line, self.plan_psu.with_context(lang=lang).env._), label)
+
+    def test_money_in_errors(self):
+        """The errors of direct debit and tax attestations come out in the user's language."""
+        run = self.env["childcare.billing.run"].create(
+            {
+                "date_month": OCT,
+                "date_invoice": date(2025, 11, 5),
+                "structure_ids": [Command.set((self.structure_s1 | self.structure_s2).ids)],
+            }
+        )
+        expected = {
+            "fr_FR": "Comptabilisez le lot de facturation avant d'encaisser ses factures par domiciliation.",
+            "nl_BE": "Boek de facturatieronde voordat u haar facturen via domiciliëring int.",
+            "de_DE": "Buchen Sie den Abrechnungslauf, bevor Sie seine Rechnungen per Lastschrift einziehen.",
+        }
+        for lang, message in expected.items():
+            with self.subTest(lang=lang), self.assertRaises(UserError) as caught:
+                run.with_context(lang=lang).action_create_direct_debit()
+            self.assertEqual(caught.exception.args[0], message)
+        self.assertFalse(run.debit_order_id)
+
+        year = date.today().year  # the current year is never over
+        expected = {
+            "fr_FR": f"L'année {year} n'est pas terminée : ses attestations fiscales sont émises à partir du "
+            f"1er janvier {year + 1}.",
+            "nl_BE": f"Het jaar {year} is nog niet voorbij: de fiscale attesten ervan worden vanaf 1 januari "
+            f"{year + 1} uitgereikt.",
+            "de_DE": f"Das Jahr {year} ist noch nicht abgeschlossen: Seine Steuerbescheinigungen werden ab dem "
+            f"1. Januar {year + 1} ausgestellt.",
+        }
+        Batch = self.env["childcare.tax.attestation.batch"]
+        for lang, message in expected.items():
+            with self.subTest(lang=lang), self.assertRaises(UserError) as caught:
+                Batch.with_context(lang=lang)._check_year(year)
+            self.assertEqual(caught.exception.args[0], message)
