@@ -95,3 +95,19 @@ class BillingCase(AttendanceCase):
                 run.action_post()
                 trap.perform_enqueued_jobs()
         return run
+
+
+#: waits for a CSS selector in the page, then reports success (any JS error fails the test)
+WAIT_FOR = """
+(async () => {
+    const selector = %r;
+    const start = Date.now();
+    while (!document.querySelector(selector)) {
+        if (Date.now() - start > 20000) {
+            throw new Error(`not rendered: ${selector}`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    console.log("test successful");
+})().catch((error) => console.error(error.message));
+"""

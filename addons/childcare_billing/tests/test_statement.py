@@ -16,7 +16,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
-from .common import BillingCase
+from .common import WAIT_FOR, BillingCase
 
 IBAN = "BE71096123456769"
 OTHER_IBAN = "BE68539007547034"
@@ -409,21 +409,6 @@ class TestStatementImport(StatementCase):
                 self.as_user(user, self.env["account.statement.import"]).create(
                     {"statement_file": base64.b64encode(data), "statement_filename": "camt.xml"}
                 )
-
-
-WAIT_FOR = """
-(async () => {
-    const selector = %r;
-    const start = Date.now();
-    while (!document.querySelector(selector)) {
-        if (Date.now() - start > 20000) {
-            throw new Error(`not rendered: ${selector}`);
-        }
-        await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    console.log("test successful");
-})().catch((error) => console.error(error.message));
-"""
 
 
 @tagged("post_install", "-at_install")

@@ -6,6 +6,7 @@ from odoo.addons.mail.tests.common import mail_new_test_user
 from odoo.tests import HttpCase, tagged
 from odoo.tools.safe_eval import safe_eval
 
+from .common import WAIT_FOR
 from .test_export import RunExportCase
 
 #: the window actions of the addon, and who opens them
@@ -104,22 +105,6 @@ class TestViews(ChildcareCase):
             safe_eval(action.domain), ["childcare_structure_id", "childcare_period:month"], ["price_subtotal:sum"]
         )
         self.assertIsInstance(groups, list)
-
-
-#: waits for a CSS selector in the page, then reports success (any JS error fails the test)
-WAIT_FOR = """
-(async () => {
-    const selector = %r;
-    const start = Date.now();
-    while (!document.querySelector(selector)) {
-        if (Date.now() - start > 20000) {
-            throw new Error(`not rendered: ${selector}`);
-        }
-        await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    console.log("test successful");
-})().catch((error) => console.error(error.message));
-"""
 
 
 @tagged("post_install", "-at_install")
