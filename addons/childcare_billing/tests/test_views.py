@@ -89,8 +89,9 @@ class TestViews(ChildcareCase):
         arch = etree.fromstring(Move.get_views([(False, "form")])["views"]["form"]["arch"])
         group = arch.xpath("//group[@name='childcare_group']")
         self.assertTrue(group)
+        # ours first, in this order (addons such as youth_camps add theirs after)
         self.assertEqual(
-            group[0].xpath("./field/@name"),
+            group[0].xpath("./field/@name")[:5],
             ["childcare_kind", "childcare_family_id", "childcare_structure_id", "childcare_period", "childcare_run_id"],
         )
         search = etree.fromstring(Move.get_views([(False, "search")])["views"]["search"]["arch"])
