@@ -1,0 +1,244 @@
+"""The opening rush at the ORM level: concurrent transactions in threads against the real database.
+
+Each thread registers its own child through the portal's model method on its own cursor, all released at
+once. The camp and the families must be committed for the threads to see them, so this test commits its
+fixture in a separate cursor and deletes everything (fixture and what the threads created) at the end.
+"""
+
+import threading
+import uuid
+from datetime import timedelta
+
+from odoo import SUPERUSER_ID, Command, api, fields
+from odoo.tests import HttpCase, TransactionCase, tagged
+
+from .common import CampCase
+
+THREADS = 12
+SEATS = 4
+
+
+@tagged("post_install", "-at_install")
+class TestCampRush(TransactionCase):
+    def setUp(self):
+        super().setUp()
+        self.tag = uuid.uuid4().hex[:8]
+        self.fixture = {}
+        self.addCleanup(self.cleanup)
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
+            company = env.ref("base.main_company")
+            today = fields.Date.context_today(env["event.event"])
+            first_day = today + timedelta(days=60 + (7 - today.weekday()) % 7)
+            organiser = env["childcare.structure"].create(
+                {"name": f"Rush organiser {self.tag}", "structure_type": "camp_organiser", "company_id": company.id}
+            )
+            camp = env["event.event"].create(
+                {
+                    "name": f"Rush camp {self.tag}",
+                    "is_camp": True,
+                    "company_id": company.id,
+                    "date_tz": "Europe/Brussels",
+                    "date_begin": CampCase.brussels_to_utc(first_day, 9),
+                    "date_end": CampCase.brussels_to_utc(first_day + timedelta(days=4), 16),
+                    "seats_limited": True,
+                    "seats_max": SEATS,
+                    "camp_organiser_id": organiser.id,
+                    "camp_age_min_months": 72,
+                    "camp_age_max_months": 144,
+                    "camp_registration_open": fields.Datetime.now() - timedelta(minutes=1),
+                    "event_mail_ids": [Command.clear()],
+                }
+            )
+            users = (
+                env["res.users"]
+                .with_context(no_reset_password=True)
+                .create(
+                    [
+                        {
+                            "name": f"Rush parent {index}",
+                            "login": f"rush_{self.tag}_{index}",
+                            "email": f"rush_{self.tag}_{index}@example.com",
+                            "company_id": company.id,
+                            "company_ids": [Command.set(company.ids)],
+                            "group_ids": [Command.set(env.ref("base.group_portal").ids)],
+                        }
+                        for index in range(THREADS)
+                    ]
+                )
+            )
+            families = env["childcare.family"].create(
+                [
+                    {
+                        "name": f"Rush family {index} {self.tag}",
+                        "company_id": company.id,
+                        "guardian_ids": [Command.create({"partner_id": user.partner_id.id, "relationship": "mother"})],
+                    }
+                    for index, user in enumerate(users)
+                ]
+            )
+            children = env["childcare.child"].create(
+                [
+                    {
+                        "first_name": f"Child {index}",
+                        "last_name": f"Rush {self.tag}",
+                        "birthdate": first_day - timedelta(days=365 * 8),
+                        "school_level": "p3",
+                        "company_id": company.id,
+                        "family_child_ids": [Command.create({"family_id": family.id, "custody_share": 100})],
+                    }
+                    for index, family in enumerate(families)
+                ]
+            )
+            env["childcare.medical.sheet"].create(
+                [{"child_id": child.id, "date_valid_until": today + timedelta(days=365)} for child in children]
+            )
+            self.fixture = {
+                "organiser": organiser.id,
+                "camp": camp.id,
+                "users": users.ids,
+                "partners": users.partner_id.ids,
+                "families": families.ids,
+                "family_partners": families.partner_id.ids,
+                "children": children.ids,
+            }
+
+    def cleanup(self):
+        """Delete what this test committed: the threads' registrations and requests, then the fixture."""
+        if not self.fixture:
+            return
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {"active_test": False})
+            fixture = self.fixture
+            registrations = env["event.registration"].search([("event_id", "=", fixture["camp"])])
+            requests = registrations.request_id | env["youth_camps.request"].search(
+                [("family_id", "in", fixture["families"])]
+            )
+            env["mail.mail"].search(
+                [("model", "=", "event.registration"), ("res_id", "in", registrations.ids)]
+            ).unlink()
+            registrations.unlink()
+            requests.unlink()
+            env["event.event"].browse(fixture["camp"]).unlink()
+            children = env["childcare.child"].browse(fixture["children"])
+            env["childcare.medical.sheet"].search([("child_id", "in", children.ids)]).unlink()
+            children.unlink()
+            env["childcare.family"].browse(fixture["families"]).unlink()
+            env["childcare.structure"].browse(fixture["organiser"]).unlink()
+            env["res.users"].browse(fixture["users"]).unlink()
+            env["res.partner"].browse(fixture["partners"] + fixture["family_partners"]).unlink()
+
+    def test_opening_rush(self):
+        fixture = self.fixture
+        barrier = threading.Barrier(THREADS)
+        results, errors = {}, []
+
+        # Environments are created in this thread (the registry lock is the test runner's) and each one
+        # reads once, so every transaction has its snapshot before the rush (as an HTTP request after its
+        # authentication): the transactions that wait for the lock cannot see what the others committed.
+        cursors = [self.registry.cursor() for _user in fixture["users"]]
+        envs = [api.Environment(cr, user_id, {}) for cr, user_id in zip(cursors, fixture["users"], strict=True)]
+        for env in envs:
+            env.user.partner_id.name  # noqa: B018 - takes the snapshot
+
+        def register(env, child_id):
+            try:
+                barrier.wait(timeout=30)
+                _request, registrations = env["youth_camps.request"]._camp_portal_register([child_id], fixture["camp"])
+                results[child_id] = (registrations.id, registrations.camp_state, registrations.waitlist_position)
+                env.cr.commit()
+            except Exception as error:  # every failure is reported by the assertion below
+                env.cr.rollback()
+                errors.append(repr(error))
+            finally:
+                env.cr.close()
+
+        threads = [
+            threading.Thread(target=register, args=(env, child_id), name=f"rush-{index}")
+            for index, (env, child_id) in enumerate(zip(envs, fixture["children"], strict=True))
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+        self.assertFalse(errors)
+        self.assertEqual(len(results), THREADS)
+
+        # what the threads answered is what the database holds
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            registrations = env["event.registration"].search([("event_id", "=", fixture["camp"])], order="id")
+            self.assertEqual(len(registrations), THREADS)
+            self.assertEqual({r.child_id.id: (r.id, r.camp_state, r.waitlist_position) for r in registrations}, results)
+            seated = registrations.filtered(lambda r: r.camp_state == "validated")
+            waiting = registrations.filtered(lambda r: r.camp_state == "waitlisted")
+            self.assertEqual(len(seated), SEATS)
+            self.assertEqual(len(waiting), THREADS - SEATS)
+            # arrival order: the registration rows are inserted under the lock, so their ids follow the
+            # order in which the transactions took it (and committed); the seats went to the first ones
+            self.assertLess(max(seated.ids), min(waiting.ids))
+            self.assertEqual(waiting.mapped("waitlist_position"), list(range(1, THREADS - SEATS + 1)))
+            camp = env["event.event"].browse(fixture["camp"])
+            self.assertEqual(camp.seats_taken, SEATS)
+            self.assertEqual(camp.seats_available, 0)
+            self.assertEqual(camp.camp_waitlist_count, THREADS - SEATS)
+
+            # a seat freed after the rush goes to number 1 of the waiting list, in another transaction
+            seated[:1].action_camp_cancel(reason="Rush test")
+            self.assertEqual(waiting[:1].camp_state, "validated")
+            self.assertEqual(waiting[1:].mapped("camp_state"), ["waitlisted"] * (THREADS - SEATS - 1))
+
+
+@tagged("post_install", "-at_install")
+class TestCampRegisterRoute(CampCase, HttpCase):
+    """The HTTP route the portal and the opening-day benchmark use."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.camp.seats_max = 1
+        for user in (cls.user_portal_a, cls.user_portal_b):
+            user.password = f"{user.login}-secret"
+
+    def register(self, user, **params):
+        self.authenticate(user.login, f"{user.login}-secret")
+        return self.make_jsonrpc_request("/youth_camps/register", params)
+
+    def test_register_seat_then_waiting_list(self):
+        emma = self.register(self.user_portal_a, camp_id=self.camp.id, child_ids=[self.child_emma.id])
+        self.assertEqual((emma["state"], emma["position"]), ("validated", 0))
+        lucas = self.register(self.user_portal_b, camp_id=self.camp.id, child_ids=self.child_lucas.id)
+        self.assertEqual((lucas["state"], lucas["position"]), ("waitlisted", 1))
+        registration = self.env["event.registration"].browse(lucas["registrations"][0]["id"])
+        self.assertRecordValues(
+            registration,
+            [{"child_id": self.child_lucas.id, "family_id": self.family_b.id, "camp_state": "waitlisted"}],
+        )
+        self.assertEqual(registration.request_id.name, lucas["request"])
+
+    def test_refusals_write_nothing(self):
+        before = self.env["event.registration"].search_count([("event_id", "=", self.camp.id)])
+        # a child of another family
+        answer = self.register(self.user_portal_b, camp_id=self.camp.id, child_ids=[self.child_emma.id])
+        self.assertIn("children of your own family", answer["error"])
+        # a child outside the age range
+        young = self.make_child(self.family_a, "Zoé", 4, level="m2")
+        answer = self.register(self.user_portal_a, camp_id=self.camp.id, child_ids=[young.id])
+        self.assertIn("takes children aged", answer["error"])
+        # a camp that does not exist, nonsense ids
+        self.assertIn("error", self.register(self.user_portal_a, camp_id=999999, child_ids=[self.child_emma.id]))
+        self.assertIn("error", self.register(self.user_portal_a, camp_id="x", child_ids=["y"]))
+        self.assertEqual(self.env["event.registration"].search_count([("event_id", "=", self.camp.id)]), before)
+
+    def test_cancel_route(self):
+        emma = self.register(self.user_portal_a, camp_id=self.camp.id, child_ids=[self.child_emma.id])
+        lucas = self.register(self.user_portal_b, camp_id=self.camp.id, child_ids=[self.child_lucas.id])
+        # another family cannot cancel Emma
+        answer = self.make_jsonrpc_request("/youth_camps/cancel", {"registration_id": emma["registrations"][0]["id"]})
+        self.assertIn("Only a guardian", answer["error"])
+        self.authenticate(self.user_portal_a.login, f"{self.user_portal_a.login}-secret")
+        answer = self.make_jsonrpc_request(
+            "/youth_camps/cancel", {"registration_id": emma["registrations"][0]["id"], "reason": "Flu"}
+        )
+        self.assertEqual(answer, {"state": "cancelled"})
+        self.assertEqual(self.env["event.registration"].browse(lucas["registrations"][0]["id"]).camp_state, "validated")
