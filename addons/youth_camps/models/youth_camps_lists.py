@@ -430,22 +430,27 @@ class EventEvent(models.Model):
         return self._camp_print_list("youth_camps.action_report_camp_emergency_list")
 
 
+def _camp_list_values(env, docids, key, rows, medical=False):
+    """Values of a camp list report. The report URL is reachable by any user: the access is checked here,
+    whatever the button did. ``rows(camp)`` gives the list's content, under ``key``."""
+    camps = env["event.event"].browse(docids)
+    camps._camp_check_list_access(medical=medical)
+    return {
+        "doc_ids": docids,
+        "doc_model": "event.event",
+        "docs": camps,
+        key: {camp.id: rows(camp) for camp in camps},
+        "headers": {camp.id: camp._camp_list_header() for camp in camps},
+    }
+
+
 class ReportCampAttendanceList(models.AbstractModel):
     _name = "report.youth_camps.report_camp_attendance_list"
     _description = "Camp daily attendance list"
 
     @api.model
     def _get_report_values(self, docids, data=None):
-        # the report URL is reachable by any user: the access is checked here, whatever the button did
-        camps = self.env["event.event"].browse(docids)
-        camps._camp_check_list_access()
-        return {
-            "doc_ids": docids,
-            "doc_model": "event.event",
-            "docs": camps,
-            "pages": {camp.id: camp._camp_attendance_pages() for camp in camps},
-            "headers": {camp.id: camp._camp_list_header() for camp in camps},
-        }
+        return _camp_list_values(self.env, docids, "pages", lambda camp: camp._camp_attendance_pages())
 
 
 class ReportCampMedicalList(models.AbstractModel):
@@ -454,15 +459,7 @@ class ReportCampMedicalList(models.AbstractModel):
 
     @api.model
     def _get_report_values(self, docids, data=None):
-        camps = self.env["event.event"].browse(docids)
-        camps._camp_check_list_access(medical=True)
-        return {
-            "doc_ids": docids,
-            "doc_model": "event.event",
-            "docs": camps,
-            "rows": {camp.id: camp._camp_medical_rows() for camp in camps},
-            "headers": {camp.id: camp._camp_list_header() for camp in camps},
-        }
+        return _camp_list_values(self.env, docids, "rows", lambda camp: camp._camp_medical_rows(), medical=True)
 
 
 class ReportCampEmergencyList(models.AbstractModel):
@@ -471,12 +468,4 @@ class ReportCampEmergencyList(models.AbstractModel):
 
     @api.model
     def _get_report_values(self, docids, data=None):
-        camps = self.env["event.event"].browse(docids)
-        camps._camp_check_list_access()
-        return {
-            "doc_ids": docids,
-            "doc_model": "event.event",
-            "docs": camps,
-            "rows": {camp.id: camp._camp_emergency_rows() for camp in camps},
-            "headers": {camp.id: camp._camp_list_header() for camp in camps},
-        }
+        return _camp_list_values(self.env, docids, "rows", lambda camp: camp._camp_emergency_rows())

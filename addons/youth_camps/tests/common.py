@@ -1,8 +1,10 @@
+import uuid
 from datetime import date, datetime, time, timedelta
 
-from odoo import Command, fields
+from odoo import SUPERUSER_ID, Command, api, fields
 from odoo.addons.childcare_base.tests.common import ACCESS_LOGGERS, ChildcareCase
 from odoo.addons.mail.tests.common import mail_new_test_user
+from odoo.tests import TransactionCase
 
 
 def next_monday(day, weeks=0):
@@ -185,3 +187,104 @@ class CampCase(ChildcareCase):
 
 
 __all__ = ["ACCESS_LOGGERS", "CampCase", "date", "next_monday"]
+
+
+class CommittedCampCase(TransactionCase):
+    """Concurrent transactions (threads on their own cursors) only see committed rows: the fixture of a camp,
+    its organiser, families and children is committed in a cursor of its own, and everything on it (fixture and
+    what the threads created) is deleted at the end. Subclasses add to it in ``_commit_fixture(env, fixture)``."""
+
+    THREADS = 4
+    SEATS = 2
+    #: extra values of the committed camp
+    CAMP_VALUES = {}
+
+    def setUp(self):
+        super().setUp()
+        self.tag = uuid.uuid4().hex[:8]
+        self.fixture = {}
+        self.addCleanup(self.cleanup)
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
+            company = env.ref("base.main_company")
+            today = fields.Date.context_today(env["event.event"])
+            first_day = today + timedelta(days=60 + (7 - today.weekday()) % 7)
+            organiser = env["childcare.structure"].create(
+                {"name": f"Organiser {self.tag}", "structure_type": "camp_organiser", "company_id": company.id}
+            )
+            camp = env["event.event"].create(
+                {
+                    "name": f"Camp {self.tag}",
+                    "is_camp": True,
+                    "company_id": company.id,
+                    "date_tz": "Europe/Brussels",
+                    "date_begin": CampCase.brussels_to_utc(first_day, 9),
+                    "date_end": CampCase.brussels_to_utc(first_day + timedelta(days=4), 16),
+                    "seats_limited": True,
+                    "seats_max": self.SEATS,
+                    "camp_organiser_id": organiser.id,
+                    "event_mail_ids": [Command.clear()],
+                    **self.CAMP_VALUES,
+                }
+            )
+            families = env["childcare.family"].create(
+                [{"name": f"Family {index} {self.tag}", "company_id": company.id} for index in range(self.THREADS)]
+            )
+            children = env["childcare.child"].create(
+                [
+                    {
+                        "first_name": f"Child {index}",
+                        "last_name": self.tag,
+                        "birthdate": first_day - timedelta(days=365 * 8),
+                        "school_level": "p3",
+                        "company_id": company.id,
+                        "family_child_ids": [Command.create({"family_id": family.id, "custody_share": 100})],
+                    }
+                    for index, family in enumerate(families)
+                ]
+            )
+            fixture = {
+                "company": company.id,
+                "today": today,
+                "organiser": organiser.id,
+                "camp": camp.id,
+                "families": families.ids,
+                "family_partners": families.partner_id.ids,
+                "children": children.ids,
+                "users": [],
+                "partners": [],
+            }
+            self._commit_fixture(env, fixture)
+            self.fixture = fixture
+
+    def _commit_fixture(self, env, fixture):
+        """Hook: add records to the committed fixture (same cursor), noting their ids in ``fixture``."""
+
+    def _cleanup_extra(self, env, fixture):
+        """Hook: delete what ``_commit_fixture`` added, before the camp, children and families go."""
+
+    def cleanup(self):
+        """Delete what this test committed: the registrations and requests on the camp, then the fixture."""
+        if not self.fixture:
+            return
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {"active_test": False})
+            fixture = self.fixture
+            registrations = env["event.registration"].search([("event_id", "=", fixture["camp"])])
+            requests = registrations.request_id | env["youth_camps.request"].search(
+                [("family_id", "in", fixture["families"])]
+            )
+            env["mail.mail"].search(
+                [("model", "=", "event.registration"), ("res_id", "in", registrations.ids)]
+            ).unlink()
+            registrations.unlink()
+            requests.unlink()
+            self._cleanup_extra(env, fixture)
+            env["event.event"].browse(fixture["camp"]).unlink()
+            children = env["childcare.child"].browse(fixture["children"])
+            env["childcare.medical.sheet"].search([("child_id", "in", children.ids)]).unlink()
+            children.unlink()
+            env["childcare.family"].browse(fixture["families"]).unlink()
+            env["childcare.structure"].browse(fixture["organiser"]).unlink()
+            env["res.users"].browse(fixture["users"]).unlink()
+            env["res.partner"].browse(fixture["partners"] + fixture["family_partners"]).unlink()

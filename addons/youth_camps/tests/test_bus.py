@@ -3,19 +3,18 @@ import io
 import random
 import threading
 import time
-import uuid
 from datetime import timedelta
 
 import openpyxl
 
-from odoo import SUPERUSER_ID, Command, api, fields
+from odoo import SUPERUSER_ID, Command, api
 from odoo.addons.childcare_base.tests.pdf_helpers import pdf_text
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.service.model import MAX_TRIES_ON_CONCURRENCY_FAILURE, PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import tagged
 from odoo.tools import format_date, mute_logger
 
-from .common import ACCESS_LOGGERS, CampCase
+from .common import ACCESS_LOGGERS, CampCase, CommittedCampCase
 
 REPORT = "youth_camps.action_report_bus_manifest"
 
@@ -368,104 +367,45 @@ class TestBus(CampCase):
 
 
 @tagged("post_install", "-at_install")
-class TestBusRush(TransactionCase):
+class TestBusRush(CommittedCampCase):
     """Parents choosing the last seats of a bus at the same second, each in its own transaction (threads on
     the real database, each call wrapped as Odoo wraps an HTTP or RPC call: replayed on a serialization
     failure). The fixture is committed for the threads to see it, and deleted at the end."""
 
     THREADS = 4
-    SEATS = 2
+    SEATS = 2  # of the bus: the camp has 20
+    CAMP_VALUES = {"seats_max": 20, "camp_bus_service": True}
 
-    def setUp(self):
-        super().setUp()
-        self.tag = uuid.uuid4().hex[:8]
-        self.fixture = {}
-        self.addCleanup(self.cleanup)
-        with self.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
-            company = env.ref("base.main_company")
-            today = fields.Date.context_today(env["event.event"])
-            first_day = today + timedelta(days=60 + (7 - today.weekday()) % 7)
-            organiser = env["childcare.structure"].create(
-                {"name": f"Bus organiser {self.tag}", "structure_type": "camp_organiser", "company_id": company.id}
-            )
-            camp = env["event.event"].create(
-                {
-                    "name": f"Bus camp {self.tag}",
-                    "is_camp": True,
-                    "company_id": company.id,
-                    "date_tz": "Europe/Brussels",
-                    "date_begin": CampCase.brussels_to_utc(first_day, 9),
-                    "date_end": CampCase.brussels_to_utc(first_day + timedelta(days=4), 16),
-                    "seats_limited": True,
-                    "seats_max": 20,
-                    "camp_organiser_id": organiser.id,
-                    "camp_bus_service": True,
-                    "event_mail_ids": [Command.clear()],
-                }
-            )
-            route = env["youth_camps.bus.route"].create(
-                {
-                    "name": f"Bus route {self.tag}",
-                    "company_id": company.id,
-                    "vehicle_capacity": self.SEATS,
-                    "camp_ids": [Command.set(camp.ids)],
-                    "stop_ids": [Command.create({"name": "Church square", "pickup_time": 8.0, "dropoff_time": 17.0})],
-                }
-            )
-            families = env["childcare.family"].create(
-                [{"name": f"Bus family {index} {self.tag}", "company_id": company.id} for index in range(self.THREADS)]
-            )
-            children = env["childcare.child"].create(
-                [
-                    {
-                        "first_name": f"Rider {index}",
-                        "last_name": f"Bus {self.tag}",
-                        "birthdate": first_day - timedelta(days=365 * 8),
-                        "school_level": "p3",
-                        "company_id": company.id,
-                        "family_child_ids": [Command.create({"family_id": family.id, "custody_share": 100})],
-                    }
-                    for index, family in enumerate(families)
-                ]
-            )
-            # seats given by the camp flow's internal path: this test is about the bus
-            registrations = env["event.registration"].create(
-                [
-                    {
-                        "event_id": camp.id,
-                        "child_id": child.id,
-                        "family_id": family.id,
-                        "name": child.name,
-                        "camp_state": "validated",
-                    }
-                    for child, family in zip(children, families, strict=True)
-                ]
-            )
-            self.fixture = {
-                "organiser": organiser.id,
-                "camp": camp.id,
-                "route": route.id,
-                "stop": route.stop_ids.id,
-                "families": families.ids,
-                "family_partners": families.partner_id.ids,
-                "children": children.ids,
-                "registrations": registrations.ids,
+    def _commit_fixture(self, env, fixture):
+        """A route of ``SEATS`` seats serving the camp, and every child validated on the camp."""
+        route = env["youth_camps.bus.route"].create(
+            {
+                "name": f"Bus route {self.tag}",
+                "company_id": fixture["company"],
+                "vehicle_capacity": self.SEATS,
+                "camp_ids": [Command.set([fixture["camp"]])],
+                "stop_ids": [Command.create({"name": "Church square", "pickup_time": 8.0, "dropoff_time": 17.0})],
             }
+        )
+        children = env["childcare.child"].browse(fixture["children"])
+        families = env["childcare.family"].browse(fixture["families"])
+        # seats given by the camp flow's internal path: this test is about the bus
+        registrations = env["event.registration"].create(
+            [
+                {
+                    "event_id": fixture["camp"],
+                    "child_id": child.id,
+                    "family_id": family.id,
+                    "name": child.name,
+                    "camp_state": "validated",
+                }
+                for child, family in zip(children, families, strict=True)
+            ]
+        )
+        fixture.update(route=route.id, stop=route.stop_ids.id, registrations=registrations.ids)
 
-    def cleanup(self):
-        if not self.fixture:
-            return
-        with self.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {"active_test": False})
-            fixture = self.fixture
-            env["event.registration"].search([("event_id", "=", fixture["camp"])]).unlink()
-            env["youth_camps.bus.route"].browse(fixture["route"]).unlink()
-            env["event.event"].browse(fixture["camp"]).unlink()
-            env["childcare.child"].browse(fixture["children"]).unlink()
-            env["childcare.family"].browse(fixture["families"]).unlink()
-            env["res.partner"].browse(fixture["family_partners"]).unlink()
-            env["childcare.structure"].browse(fixture["organiser"]).unlink()
+    def _cleanup_extra(self, env, fixture):
+        env["youth_camps.bus.route"].browse(fixture["route"]).unlink()
 
     def test_last_bus_seats_at_the_same_second(self):
         fixture = self.fixture

@@ -6,127 +6,58 @@ fixture in a separate cursor and deletes everything (fixture and what the thread
 """
 
 import threading
-import uuid
 from datetime import timedelta
 
 from odoo import SUPERUSER_ID, Command, api, fields
-from odoo.tests import HttpCase, TransactionCase, tagged
+from odoo.tests import HttpCase, tagged
 
-from .common import CampCase
+from .common import CampCase, CommittedCampCase
 
 THREADS = 12
 SEATS = 4
 
 
 @tagged("post_install", "-at_install")
-class TestCampRush(TransactionCase):
-    def setUp(self):
-        super().setUp()
-        self.tag = uuid.uuid4().hex[:8]
-        self.fixture = {}
-        self.addCleanup(self.cleanup)
-        with self.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
-            company = env.ref("base.main_company")
-            today = fields.Date.context_today(env["event.event"])
-            first_day = today + timedelta(days=60 + (7 - today.weekday()) % 7)
-            organiser = env["childcare.structure"].create(
-                {"name": f"Rush organiser {self.tag}", "structure_type": "camp_organiser", "company_id": company.id}
-            )
-            camp = env["event.event"].create(
-                {
-                    "name": f"Rush camp {self.tag}",
-                    "is_camp": True,
-                    "company_id": company.id,
-                    "date_tz": "Europe/Brussels",
-                    "date_begin": CampCase.brussels_to_utc(first_day, 9),
-                    "date_end": CampCase.brussels_to_utc(first_day + timedelta(days=4), 16),
-                    "seats_limited": True,
-                    "seats_max": SEATS,
-                    "camp_organiser_id": organiser.id,
-                    "camp_age_min_months": 72,
-                    "camp_age_max_months": 144,
-                    "camp_registration_open": fields.Datetime.now() - timedelta(minutes=1),
-                    "event_mail_ids": [Command.clear()],
-                }
-            )
-            users = (
-                env["res.users"]
-                .with_context(no_reset_password=True)
-                .create(
-                    [
-                        {
-                            "name": f"Rush parent {index}",
-                            "login": f"rush_{self.tag}_{index}",
-                            "email": f"rush_{self.tag}_{index}@example.com",
-                            "company_id": company.id,
-                            "company_ids": [Command.set(company.ids)],
-                            "group_ids": [Command.set(env.ref("base.group_portal").ids)],
-                        }
-                        for index in range(THREADS)
-                    ]
-                )
-            )
-            families = env["childcare.family"].create(
-                [
-                    {
-                        "name": f"Rush family {index} {self.tag}",
-                        "company_id": company.id,
-                        "guardian_ids": [Command.create({"partner_id": user.partner_id.id, "relationship": "mother"})],
-                    }
-                    for index, user in enumerate(users)
-                ]
-            )
-            children = env["childcare.child"].create(
-                [
-                    {
-                        "first_name": f"Child {index}",
-                        "last_name": f"Rush {self.tag}",
-                        "birthdate": first_day - timedelta(days=365 * 8),
-                        "school_level": "p3",
-                        "company_id": company.id,
-                        "family_child_ids": [Command.create({"family_id": family.id, "custody_share": 100})],
-                    }
-                    for index, family in enumerate(families)
-                ]
-            )
-            env["childcare.medical.sheet"].create(
-                [{"child_id": child.id, "date_valid_until": today + timedelta(days=365)} for child in children]
-            )
-            self.fixture = {
-                "organiser": organiser.id,
-                "camp": camp.id,
-                "users": users.ids,
-                "partners": users.partner_id.ids,
-                "families": families.ids,
-                "family_partners": families.partner_id.ids,
-                "children": children.ids,
-            }
+class TestCampRush(CommittedCampCase):
+    THREADS = THREADS
+    SEATS = SEATS
+    CAMP_VALUES = {
+        "camp_age_min_months": 72,
+        "camp_age_max_months": 144,
+        "camp_registration_open": fields.Datetime.now() - timedelta(minutes=1),
+    }
 
-    def cleanup(self):
-        """Delete what this test committed: the threads' registrations and requests, then the fixture."""
-        if not self.fixture:
-            return
-        with self.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {"active_test": False})
-            fixture = self.fixture
-            registrations = env["event.registration"].search([("event_id", "=", fixture["camp"])])
-            requests = registrations.request_id | env["youth_camps.request"].search(
-                [("family_id", "in", fixture["families"])]
+    def _commit_fixture(self, env, fixture):
+        """A portal parent per family, guardian of its child, and a valid medical sheet per child."""
+        company = env["res.company"].browse(fixture["company"])
+        families = env["childcare.family"].browse(fixture["families"])
+        users = (
+            env["res.users"]
+            .with_context(no_reset_password=True)
+            .create(
+                [
+                    {
+                        "name": f"Rush parent {index}",
+                        "login": f"rush_{self.tag}_{index}",
+                        "email": f"rush_{self.tag}_{index}@example.com",
+                        "company_id": company.id,
+                        "company_ids": [Command.set(company.ids)],
+                        "group_ids": [Command.set(env.ref("base.group_portal").ids)],
+                    }
+                    for index in range(THREADS)
+                ]
             )
-            env["mail.mail"].search(
-                [("model", "=", "event.registration"), ("res_id", "in", registrations.ids)]
-            ).unlink()
-            registrations.unlink()
-            requests.unlink()
-            env["event.event"].browse(fixture["camp"]).unlink()
-            children = env["childcare.child"].browse(fixture["children"])
-            env["childcare.medical.sheet"].search([("child_id", "in", children.ids)]).unlink()
-            children.unlink()
-            env["childcare.family"].browse(fixture["families"]).unlink()
-            env["childcare.structure"].browse(fixture["organiser"]).unlink()
-            env["res.users"].browse(fixture["users"]).unlink()
-            env["res.partner"].browse(fixture["partners"] + fixture["family_partners"]).unlink()
+        )
+        for family, user in zip(families, users, strict=True):
+            family.guardian_ids = [Command.create({"partner_id": user.partner_id.id, "relationship": "mother"})]
+        env["childcare.medical.sheet"].create(
+            [
+                {"child_id": child_id, "date_valid_until": fixture["today"] + timedelta(days=365)}
+                for child_id in fixture["children"]
+            ]
+        )
+        fixture["users"] = users.ids
+        fixture["partners"] = users.partner_id.ids
 
     def test_opening_rush(self):
         fixture = self.fixture
