@@ -209,18 +209,48 @@ class EventRegistration(models.Model):
             cr.postrollback.add(forget)
         touched.update(ids)
 
+    @api.model
+    def _camp_wake_crons(self, xmlids):
+        """Ask the crons ``xmlids`` to run soon after this transaction, on the cron workers' next round (at most
+        a minute): one trigger row each, written in one batch. ``ir.cron._trigger`` for *now* would also wake
+        the workers at once, from a new database connection opened after each commit (``_notifydb``): on
+        opening day hundreds of connections in a few seconds, the largest single cost of a registration."""
+        Data = self.env["ir.model.data"]
+        cron_ids = [Data._xmlid_to_res_id(xmlid, raise_if_not_found=False) for xmlid in xmlids]
+        # the superuser: system rows, and the defaults of ir.cron.trigger are cached once, not per parent
+        crons = self.env["ir.cron"].with_user(SUPERUSER_ID).browse(filter(None, cron_ids)).filtered("active")
+        if crons:
+            at = fields.Datetime.now() + timedelta(seconds=1)
+            self.env["ir.cron.trigger"].with_user(SUPERUSER_ID).create(
+                [{"cron_id": cron.id, "call_at": at} for cron in crons]
+            )
+
+    @api.model
+    def _camp_crons_after_request(self, vals_list):
+        """The crons woken when families request seats (the other addons add theirs): the scheduler of the
+        mails after registration (see :meth:`_update_mail_schedulers`); it finds nothing to send for a
+        registration placed on the waiting list."""
+        return ["event.event_mail_scheduler"]
+
     # ------------------------------------------------------------------ CRUD
     @api.model_create_multi
     def create(self, vals_list):
         events = self.env["event.event"].browse({vals["event_id"] for vals in vals_list if vals.get("event_id")})
         camp_ids = set(events.filtered("is_camp").ids)
         camp_vals = [vals for vals in vals_list if vals.get("event_id") in camp_ids]
-        if camp_vals:
-            self._camp_prepare_create(camp_vals)
+        to_decide = self._camp_prepare_create(camp_vals) if camp_vals else []
+        if to_decide and not self.env.context.get("install_mode"):
+            self._camp_wake_crons(self._camp_crons_after_request(to_decide))
+        to_decide = {id(vals) for vals in to_decide}
         registrations = super().create(vals_list)
         camps = registrations.filtered("is_camp")
         if camps:
             self._camp_touch(camps.ids)
+        if to_decide:
+            # last of all: the seats are given under a lock held until the commit
+            registrations.browse(
+                [reg.id for reg, vals in zip(registrations, vals_list, strict=True) if id(vals) in to_decide]
+            )._camp_decide_seats()
         return registrations
 
     def write(self, vals):
@@ -255,7 +285,8 @@ class EventRegistration(models.Model):
 
     # ------------------------------------------------------------------ requesting a seat
     def _camp_prepare_create(self, vals_list):
-        """Complete, check and place (seat, request or waiting list) the values of new camp registrations.
+        """Complete and check the values of new camp registrations; returns the values of those whose seat
+        is still to decide (created waiting, without a number, then placed by :meth:`_camp_decide_seats`).
 
         Raises before anything is written when a value is refused. Runs as the creating user: parents come
         through the portal route, which checks they are guardians and then calls this under sudo."""
@@ -321,9 +352,12 @@ class EventRegistration(models.Model):
                 if ticket:
                     vals["event_ticket_id"] = ticket.id
         if not decided:
-            return
+            return []
         self._camp_check_eligibility(decided)
-        self._camp_decide_seats(decided)
+        for vals in decided:
+            # for the time of the insert only: _camp_decide_seats gives the seat or the number
+            vals.update(camp_state="waitlisted", state=CAMP_TO_STATE["waitlisted"], waitlist_position=0)
+        return decided
 
     @api.model
     def _camp_check_eligibility(self, vals_list):
@@ -455,39 +489,66 @@ class EventRegistration(models.Model):
         )
         return families.browse([family.id for (family,) in moves])
 
-    @api.model
-    def _camp_decide_seats(self, vals_list):
-        """Give each new registration of ``vals_list`` (in order) a seat or a waiting-list number, under the
-        row lock of its camp (or week)."""
-        Event, Slot = self.env["event.event"], self.env["event.slot"]
-        events = Event.browse({vals["event_id"] for vals in vals_list})
-        slots = Slot.browse({vals["event_slot_id"] for vals in vals_list if vals.get("event_slot_id")})
-        families = self.env["childcare.family"].browse({vals["family_id"] for vals in vals_list})
-        blocked = self._camp_families_with_overdue_invoices(families)  # before the lock: keep it short
+    def _camp_decide_seats(self):
+        """Give each new registration of ``self`` (in order of creation) a seat or a waiting-list number,
+        under the row lock of its camp (or week).
+
+        The lock is held until the commit and every request of an opening waits for it in turn: everything
+        that can be done before is done before (the rules, the inserts, the computed fields: ``flush_all``),
+        and under the lock there are only the count of the seats, one UPDATE with the decisions, and the
+        fields computed from them. The decision is written with SQL and announced to the ORM
+        (``modified``); the side effect of ``write`` on a confirmed registration, waking the mail scheduler
+        (:meth:`_update_mail_schedulers`), is done before the lock."""
+        if not self:
+            return
+        # sudo: the caller checked the access; the decision is the flow's own write
+        registrations = self.sudo()
+        events, slots = registrations.event_id, registrations.event_slot_id
+        blocked = self._camp_families_with_overdue_invoices(registrations.family_id)
+        auto = {event.id: event.camp_auto_validate for event in events}
+        self.env.flush_all()
         events.filtered(lambda e: not e.is_multi_slots)._camp_lock_seats(slots)
-        view = self._camp_seat_view(events, slots)
-        for vals in vals_list:
-            event = Event.browse(vals["event_id"])
-            key = (event.id, vals.get("event_slot_id") or False)
-            queue = view[key]
+        # ---- from here to the commit, the other requests for this camp wait
+        view = self._camp_seat_view(events, slots, exclude=registrations)
+        rows = []
+        for registration in registrations.sorted("id"):
+            queue = view[registration.event_id.id, registration.event_slot_id.id or False]
             if queue["capacity"] is None or queue["holders"] < queue["capacity"]:
                 queue["holders"] += 1
-                auto = event.camp_auto_validate and vals["family_id"] not in blocked.ids
-                vals["camp_state"] = "validated" if auto else "requested"
-                vals["waitlist_position"] = 0
+                camp_state = (
+                    "validated"
+                    if auto[registration.event_id.id] and registration.family_id not in blocked
+                    else "requested"
+                )
+                position = 0
             else:
                 queue["last_position"] += 1
-                vals["camp_state"] = "waitlisted"
-                vals["waitlist_position"] = queue["last_position"]
-            vals["state"] = CAMP_TO_STATE[vals["camp_state"]]
+                camp_state, position = "waitlisted", queue["last_position"]
+            rows.append(SQL("(%s, %s, %s, %s)", registration.id, camp_state, CAMP_TO_STATE[camp_state], position))
+        # write_date: the moment the seat was given (clock time, inside the lock), not the transaction's start
+        self.env.cr.execute(
+            SQL(
+                """UPDATE event_registration AS reg
+                      SET camp_state = decision.camp_state, state = decision.state,
+                          waitlist_position = decision.position,
+                          write_date = clock_timestamp() AT TIME ZONE 'UTC'
+                     FROM (VALUES %s) AS decision(id, camp_state, state, position)
+                    WHERE reg.id = decision.id""",
+                SQL(", ").join(rows),
+            )
+        )
+        fnames = ["camp_state", "state", "waitlist_position", "write_date"]
+        registrations.invalidate_recordset(fnames)
+        registrations.modified(fnames)
 
     @api.model
-    def _camp_seat_view(self, events, slots):
+    def _camp_seat_view(self, events, slots, exclude=None):
         """Seats of each (event id, slot id or False): ``capacity`` (None: unlimited), ``holders`` (registrations
         holding a seat), ``waiting`` ([(number, registration id)] in line order), ``last_position``.
 
         Call it with the lock held: it reads the committed registrations on a fresh cursor and this
-        transaction's own changes on the current one (see the module docstring)."""
+        transaction's own changes on the current one (see the module docstring), leaving out ``exclude`` (the
+        registrations being placed)."""
         self.env.flush_all()
         view = {}
         for event in events:
@@ -514,13 +575,14 @@ class EventRegistration(models.Model):
         with self.env.registry.cursor() as fresh:
             fresh.execute(query)
             rows += fresh.fetchall()
-        if touched:
+        own = tuple(set(touched) - set(exclude.ids if exclude else ()))
+        if own:
             self.env.cr.execute(
                 SQL(
                     """SELECT id, event_id, event_slot_id, camp_state, waitlist_position
                          FROM event_registration
                         WHERE id IN %s AND event_id IN %s AND active AND camp_state IN %s""",
-                    touched,
+                    own,
                     tuple(events.ids),
                     (*SEAT_STATES, "waitlisted"),
                 )
@@ -584,9 +646,10 @@ class EventRegistration(models.Model):
 
     def _camp_give_seat(self):
         """Promote waitlisted registrations (the caller holds the lock and checked the free seats)."""
-        today = fields.Date.context_today(self)
         now = fields.Datetime.now()
         for event, registrations in self.grouped("event_id").items():
+            # the deadline is a day at the camp's place, whoever (and wherever) freed the seat
+            today = fields.Date.context_today(event.with_context(tz=event.date_tz))
             registrations.write(
                 {
                     "camp_state": "validated",

@@ -248,12 +248,12 @@ class EventRegistration(models.Model):
         return family._childcare_attestation_payer()
 
     # ------------------------------------------------------------------ the flow's hooks
-    @api.model_create_multi
-    def create(self, vals_list):
-        registrations = super().create(vals_list)
-        if any(r.is_camp and r.request_id and r.camp_state in INVOICE_STATES for r in registrations):
-            self._camp_trigger_invoicing()
-        return registrations
+    @api.model
+    def _camp_crons_after_request(self, vals_list):
+        # woken before the registrations are placed (not under the seat lock): a request that ends up on the
+        # waiting list only makes the cron look for nothing to invoice
+        crons = super()._camp_crons_after_request(vals_list)
+        return [*crons, INVOICE_CRON] if any(vals.get("request_id") for vals in vals_list) else crons
 
     def write(self, vals):
         res = super().write(vals)
@@ -265,9 +265,7 @@ class EventRegistration(models.Model):
     def _camp_trigger_invoicing(self):
         """Ask the invoicing cron to run after this transaction: a trigger row, no lock on the journal (the
         opening rush must not wait for the invoice numbering)."""
-        cron = self.env.ref(INVOICE_CRON, raise_if_not_found=False)
-        if cron:
-            cron.sudo()._trigger()
+        self._camp_wake_crons([INVOICE_CRON])
 
     @api.model
     def _camp_overdue_invoice_domain(self, families):

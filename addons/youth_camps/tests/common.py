@@ -148,6 +148,11 @@ class CampCase(ChildcareCase):
         local = pytz.timezone("Europe/Brussels").localize(datetime.combine(day, time(hour)))
         return local.astimezone(pytz.utc).replace(tzinfo=None)
 
+    def camp_today(self, camp=None):
+        """Today at the camp's place (its time zone), the day the flow counts its deadlines from."""
+        camp = camp or self.camp
+        return fields.Date.context_today(camp.with_context(tz=camp.date_tz))
+
     def guardian_user(self, family):
         return {
             self.family_a: self.user_portal_a,

@@ -102,13 +102,15 @@ class TestCampRush(CommittedCampCase):
             self.assertEqual(len(registrations), THREADS)
             self.assertEqual({r.child_id.id: (r.id, r.camp_state, r.waitlist_position) for r in registrations}, results)
             seated = registrations.filtered(lambda r: r.camp_state == "validated")
-            waiting = registrations.filtered(lambda r: r.camp_state == "waitlisted")
+            waiting = registrations.filtered(lambda r: r.camp_state == "waitlisted").sorted("waitlist_position")
             self.assertEqual(len(seated), SEATS)
             self.assertEqual(len(waiting), THREADS - SEATS)
-            # arrival order: the registration rows are inserted under the lock, so their ids follow the
-            # order in which the transactions took it (and committed); the seats went to the first ones
-            self.assertLess(max(seated.ids), min(waiting.ids))
+            # arrival order: the seat or the number is written under the lock with the clock time as write_date
+            # (the rows themselves are inserted before it): the seats went to the first ones, then 1..n in turn
+            self.assertLess(max(seated.mapped("write_date")), min(waiting.mapped("write_date")))
             self.assertEqual(waiting.mapped("waitlist_position"), list(range(1, THREADS - SEATS + 1)))
+            self.assertEqual(waiting.sorted("write_date"), waiting)
+            self.assertEqual(len(set(registrations.mapped("write_date"))), THREADS)
             camp = env["event.event"].browse(fixture["camp"])
             self.assertEqual(camp.seats_taken, SEATS)
             self.assertEqual(camp.seats_available, 0)

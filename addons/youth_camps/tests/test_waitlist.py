@@ -68,7 +68,7 @@ class TestCampWaitlist(CampCase):
                 }
             ],
         )
-        deadline = self.today + timedelta(days=7)
+        deadline = self.camp_today() + timedelta(days=7)
         self.assertRecordValues(
             lucas | lina | theo,
             [
@@ -133,7 +133,7 @@ class TestCampWaitlist(CampCase):
             lucas | lina | theo | noah,
             [
                 {"camp_state": "cancelled", "payment_deadline": lucas.payment_deadline},
-                {"camp_state": "validated", "payment_deadline": self.today + timedelta(days=7)},
+                {"camp_state": "validated", "payment_deadline": self.camp_today() + timedelta(days=7)},
                 {"camp_state": "waitlisted", "payment_deadline": False},
                 {"camp_state": "paid", "payment_deadline": False},
             ],
