@@ -3,8 +3,9 @@
 PYTHON := .venv/bin/python
 DB ?= civic_childcare
 ADDONS := $(shell ls addons 2>/dev/null | tr '\n' ',' | sed 's/,$$//')
-# Odoo modules the demo municipality needs besides ours (Belgian localisation: structured communication)
-EXTRA_MODULES := l10n_be
+# Odoo modules the demo municipality needs besides ours (Belgian localisation: structured communication;
+# the demo payment provider: online payment on the portal without a real provider)
+EXTRA_MODULES := l10n_be,payment_demo
 # The main company of a new database is Belgian (EUR, Belgian chart): SEPA direct debit, CODA, 281.86
 COUNTRY := be
 UNIT_TESTS := $(wildcard addons/*/tools/tests) $(wildcard tests/unit)

@@ -58,8 +58,9 @@ def known_failures():
 
 
 #: Odoo modules the demo municipality and the tests need besides the suite's own addons: the Belgian
-#: localisation gives the structured communication (OGM) of the invoices.
-EXTRA_MODULES = ["l10n_be"]
+#: localisation gives the structured communication (OGM) of the invoices; Odoo's demo payment provider lets
+#: the portal's online payment run end to end without a real provider.
+EXTRA_MODULES = ["l10n_be", "payment_demo"]
 #: The main company of a new database is created in this country: the demo municipality is Belgian, bills in
 #: EUR on the Belgian chart of accounts (SEPA direct debit, CODA, 281.86 need it).
 COUNTRY = "be"

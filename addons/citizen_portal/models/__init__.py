@@ -1,0 +1,6 @@
+from . import (  # isort: skip
+    citizen_family,
+    citizen_application,
+    citizen_camp,
+    citizen_document,
+)

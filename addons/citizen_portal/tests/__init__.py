@@ -1,0 +1,8 @@
+from . import (  # isort: skip
+    test_family,
+    test_application,
+    test_camp,
+    test_invoice,
+    test_document,
+    test_route_sweep,
+)
