@@ -279,6 +279,44 @@ class TestCampInvoicing(CampCase):
         self.assertEqual(refund.amount_total, 90.0)
         self.assertEqual(invoice.amount_residual, 100.0)
 
+    def test_cancel_wizard_records_reason_and_medical_certificate(self):
+        """The back office cancels through the wizard: the reason is kept, the organiser's medical certificate
+        gives the full refund the preview announced; a leader (not an organiser) is refused, nothing changes."""
+        camp = self.late_camp()
+        request, registrations = self.register(self.family_a, [(self.child_emma, camp), (self.child_noah, camp)])
+        self.invoice_of(request)
+        noah = registrations.sorted("id")[1]
+        Wizard = self.env["youth_camps.cancel.wizard"]
+        self.env.invalidate_all()
+        with mute_logger(*ACCESS_LOGGERS), self.assertRaises(AccessError):
+            Wizard.with_user(self.user_leader).create({"registration_ids": noah.ids, "reason": "Not mine"})
+        # a parent calling the method of a wizard made by staff is refused by the registration's own check
+        staff_wizard = Wizard.with_user(self.user_organiser).create({"registration_ids": noah.ids, "reason": "x"})
+        self.env.invalidate_all()
+        with mute_logger(*ACCESS_LOGGERS), self.assertRaises(AccessError):
+            staff_wizard.with_user(self.user_portal_b).action_confirm()
+        self.assertEqual(noah.camp_state, "validated")
+        blank = Wizard.with_user(self.user_organiser).create({"registration_ids": noah.ids, "reason": "  "})
+        with self.assertRaises(UserError):
+            blank.action_confirm()
+        wizard = Wizard.with_user(self.user_organiser).create({"registration_ids": noah.ids, "reason": "Broken arm"})
+        self.assertIn("no refund", wizard.refund_summary, "the camp is too close: no refund without a certificate")
+        wizard.medical_certificate = True
+        self.assertIn("full refund", wizard.refund_summary)
+        wizard.action_confirm()
+        self.assertRecordValues(
+            noah,
+            [
+                {
+                    "camp_state": "cancelled",
+                    "camp_cancel_reason": "Broken arm",
+                    "camp_cancel_medical": True,
+                    "camp_cancel_uid": self.user_organiser.id,
+                }
+            ],
+        )
+        self.assertEqual(self.refunds_of(request).amount_total, 90.0)
+
     def test_cancel_before_invoicing_leaves_nothing_to_refund(self):
         request, registrations = self.register(
             self.family_a, [(self.child_emma, self.camp), (self.child_noah, self.camp)]

@@ -1,0 +1,1 @@
+from . import youth_camps_cancel_wizard
