@@ -19,6 +19,7 @@
         "data/youth_camps_invoicing_data.xml",
         "data/youth_camps_reminder_data.xml",
         "views/event_event_views.xml",
+        "views/res_config_settings_views.xml",
         "wizards/youth_camps_cancel_wizard_views.xml",
         "views/event_registration_views.xml",
         "views/youth_camps_request_views.xml",

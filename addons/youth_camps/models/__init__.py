@@ -5,4 +5,6 @@ from . import (  # isort: skip  (the camp and its registrations first)
     youth_camps_bus,
     youth_camps_invoicing,
     youth_camps_lists,
+    res_company,
+    res_config_settings,
 )

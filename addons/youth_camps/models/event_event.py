@@ -94,13 +94,13 @@ class EventEvent(models.Model):
     camp_day_price = fields.Monetary(string="Price per day", currency_field="currency_id")
     camp_refund_days = fields.Integer(
         string="Full refund until (days before)",
-        default=14,
+        default=lambda self: self.env.company.camp_refund_days_default,
         help="A cancellation at least this many days before the first day is fully refunded; later, nothing is "
         "refunded unless a medical certificate is given.",
     )
     camp_payment_days = fields.Integer(
         string="Payment delay (days)",
-        default=7,
+        default=lambda self: self.env.company.camp_payment_days_default,
         help="Days a family promoted from the waiting list has to pay before the seat passes on.",
     )
     camp_auto_validate = fields.Boolean(

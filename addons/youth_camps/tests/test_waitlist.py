@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from odoo import Command, fields
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -165,6 +165,21 @@ class TestCampWaitlist(CampCase):
         self.assertRecordValues(lucas, [{"camp_state": "attended", "state": "done"}])
         with self.assertRaisesRegex(UserError, "does not go back to draft"):
             lucas.action_set_draft()
+
+    def test_municipality_defaults_for_new_camps(self):
+        """The settings give each new camp of the municipality its refund days and payment delay; a camp
+        keeps its own values; impossible values are refused and nothing changes."""
+        settings = self.env["res.config.settings"].create(
+            {"camp_refund_days_default": 21, "camp_payment_days_default": 3}
+        )
+        settings.execute()
+        self.assertRecordValues(self.company, [{"camp_refund_days_default": 21, "camp_payment_days_default": 3}])
+        defaults = self.env["event.event"].default_get(["camp_refund_days", "camp_payment_days"])
+        self.assertEqual(defaults, {"camp_refund_days": 21, "camp_payment_days": 3})
+        self.assertEqual(self.camp.camp_payment_days, 7, "an existing camp keeps its own delay")
+        with self.assertRaises(ValidationError):
+            self.company.camp_payment_days_default = 0
+        self.assertEqual(self.company.camp_payment_days_default, 3)
 
     def test_refund_rate(self):
         emma = self.request(self.family_a, self.child_emma, self.camp)
