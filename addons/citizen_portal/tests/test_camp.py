@@ -275,6 +275,68 @@ class TestPortalCampCart(CampPortalCase):
         self.assertEqual(len(lines), 1)
         self.assertIn("Noah", lines[0].text_content())
 
+    def test_cart_weekly_camp(self):
+        first = self.camp_first_day + timedelta(days=21)
+        summer = self.create_camp(
+            "Summer club",
+            first,
+            days=12,
+            seats=1,
+            website_published=True,
+            is_multi_slots=True,
+            event_slot_ids=[
+                Command.create({"date": first + timedelta(days=7 * week), "start_hour": 9.0, "end_hour": 16.0})
+                for week in (0, 1)
+            ],
+        )
+        week1, week2 = summer.event_slot_ids.sorted("date")
+        week1.camp_date_end = first + timedelta(days=4)
+        week2.camp_date_end = first + timedelta(days=11)
+        # Lucas (family B) takes the only seat of the first week
+        self.request(self.family_b, self.child_lucas, summer, slot=week1)
+        self.sign_in(self.user_portal_a)
+        doc = self.page(self.url_open(f"/my/camps?child_id={self.child_emma.id}"))
+        card = doc.xpath(f"//article[@data-camp-id='{summer.id}']")[0]
+        self.assertEqual(card.xpath(".//select[@name='slot_id']/option/@value"), [str(week1.id), str(week2.id)])
+        weeks = [
+            " ".join(li.text_content().split()) for li in card.xpath(".//li[starts-with(normalize-space(), 'Week of')]")
+        ]
+        self.assertEqual(len(weeks), 2)
+        self.assertIn("Full: waiting list (0 waiting)", weeks[0])
+        self.assertIn("1 seat(s) left", weeks[1])
+        self.assertNotIn("Lucas", doc.text_content())
+        # the week is required
+        doc = self.page(self.add(self.child_emma, summer))
+        self.assertIn("choose the week", doc.xpath("//div[contains(@class, 'o_citizen_camp_error')]")[0].text_content())
+        self.add(self.child_emma, summer, slot=week1)
+        self.add(self.child_emma, summer, slot=week2)
+        self.post("/my/camps/cart/submit")
+        registrations = self.env["event.registration"].search(
+            [("child_id", "=", self.child_emma.id), ("event_id", "=", summer.id)]
+        )
+        self.assertEqual(len(registrations.request_id), 1)
+        self.assertEqual(
+            sorted((r.event_slot_id.date, r.camp_state, r.waitlist_position) for r in registrations),
+            [(week1.date, "waitlisted", 1), (week2.date, "validated", 0)],
+        )
+
+    def test_tour_camp_cart(self):
+        self.camp_art.seats_max = 5
+        self.start_tour("/my/camps", "citizen_camp_tour", login=self.user_portal_a.login)
+        camp_request = self.env["youth_camps.request"].search([("family_id", "=", self.family_a.id)])
+        self.assertEqual(len(camp_request), 1)
+        self.assertEqual(camp_request.note, "Both children can swim")
+        self.assertEqual(
+            sorted(
+                (r.child_id.name, r.event_id.name, r.camp_state, r.bus_stop_id.name or "")
+                for r in camp_request.registration_ids
+            ),
+            [
+                (self.child_emma.name, "Nature week", "validated", "Feluy church"),
+                (self.child_noah.name, "Art week", "validated", ""),
+            ],
+        )
+
 
 @tagged("post_install", "-at_install")
 class TestPortalCampRequests(CampPortalCase):
