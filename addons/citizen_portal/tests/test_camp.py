@@ -368,6 +368,9 @@ class TestPortalCampRequests(CampPortalCase):
             self.make_jsonrpc_request("/my/counters", {"counters": ["camp_request_count"]}),
             {"camp_request_count": 1},
         )
+        home = self.page(self.url_open("/my"))
+        self.assertTrue(home.xpath("//a[@href='/my/camps']"))
+        self.assertTrue(home.xpath("//a[@href='/my/camp_requests']"))
         doc = self.page(self.url_open(f"/my/camp_requests/{self.camp_request.id}"))
         text = " ".join(doc.text_content().split())
         self.assertIn("Waiting list", text)
@@ -394,6 +397,45 @@ class TestPortalCampRequests(CampPortalCase):
         doc = self.page(self.url_open(f"/my/camp_requests/{self.camp_request.id}"))
         badges = doc.xpath(f"//tr[@data-registration-id='{self.emma.id}']//span[contains(@class, 'badge')]")
         self.assertEqual(badges[0].text_content().strip(), "Paid")
+
+    def test_paid_online_with_the_demo_provider(self):
+        """The camp invoice paid on Odoo's portal with the demo provider: the request shows "Paid"."""
+        self.camp_request.sudo().action_camp_invoice()
+        invoice = self.camp_request._camp_moves(("out_invoice",))
+        provider = self.env.ref("payment.payment_provider_demo")
+        provider.write({"state": "test", "company_id": self.company.id})
+        method = self.env.ref("payment_demo.payment_method_demo")
+        provider.payment_method_ids = [Command.link(method.id)]
+        self.sign_in(self.user_portal_a)
+        processing = self.make_jsonrpc_request(
+            f"/invoice/transaction/{invoice.id}",
+            {
+                "provider_id": provider.id,
+                "payment_method_id": method.id,
+                "token_id": None,
+                "amount": 121.0,
+                "flow": "direct",
+                "tokenization_requested": False,
+                "landing_route": f"/my/camp_requests/{self.camp_request.id}",
+                "access_token": invoice._portal_ensure_token(),
+            },
+        )
+        self.make_jsonrpc_request(
+            "/payment/demo/simulate_payment",
+            {"reference": processing["reference"], "payment_details": "4242", "simulated_state": "done"},
+        )
+        tx = self.env["payment.transaction"].sudo().search([("reference", "=", processing["reference"])])
+        self.assertEqual((tx.state, tx.amount, tx.invoice_ids), ("done", 121.0, invoice))
+        tx._post_process()
+        self.env.invalidate_all()
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        self.assertEqual((self.emma.camp_state, self.noah.camp_state), ("paid", "waitlisted"))
+        doc = self.page(self.url_open(f"/my/camp_requests/{self.camp_request.id}"))
+        badge = doc.xpath(f"//tr[@data-registration-id='{self.emma.id}']//span[contains(@class, 'badge')]")
+        self.assertEqual(badge[0].text_content().strip(), "Paid")
+        self.assertIn(
+            "paid", " ".join(doc.xpath("//dd[a[contains(@class, 'o_citizen_camp_invoice')]]")[0].text_content().split())
+        )
 
     def test_other_family_cannot_see_or_cancel(self):
         self.sign_in(self.user_portal_b)
