@@ -292,6 +292,8 @@ class CitizenPortalCamp(CitizenPortal):
                 raise UserError(
                     request.env._("Choose a bus stop of a route serving camp %s, or no bus.", camp_sudo.name)
                 )
+            if not camp_sudo._citizen_camp_is_open():
+                raise UserError(request.env._("Registrations for %s are not open yet.", camp_sudo.name))
             reasons = camp_sudo._citizen_camp_refusals(child.sudo(), slot or None)
             if reasons:
                 raise UserError(reasons[0])

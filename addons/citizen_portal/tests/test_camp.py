@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from lxml import html
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.addons.youth_camps.tests.common import ACCESS_LOGGERS, CampCase
 from odoo.exceptions import AccessError, ValidationError
 from odoo.http import Request
@@ -132,6 +132,18 @@ class TestPortalCampCatalogue(CampPortalCase):
         self.assertIn("150.00", text)
         self.assertIn("Full: waiting list (0 waiting)", text)
         self.assertNotIn("Emma", doc.text_content())
+
+    def test_catalogue_camp_not_open_yet(self):
+        self.camp_art.camp_registration_open = fields.Datetime.now() + timedelta(days=3)
+        self.sign_in(self.user_portal_a)
+        doc = self.page(self.url_open(f"/my/camps?child_id={self.child_emma.id}"))
+        card = doc.xpath(f"//article[@data-camp-id='{self.camp_art.id}']")[0]
+        self.assertIn("Registrations open on", card.text_content())
+        self.assertFalse(card.xpath(".//form"))
+        before = self.camp_counts()
+        doc = self.page(self.add(self.child_emma, self.camp_art))
+        self.assertIn("not open yet", doc.xpath("//div[contains(@class, 'o_citizen_camp_error')]")[0].text_content())
+        self.assertEqual(self.camp_counts(), before)
 
     def test_catalogue_refuses_another_familys_child(self):
         self.sign_in(self.user_portal_b)
