@@ -100,8 +100,13 @@ class ChildcareApplication(models.Model):
 
         The caller must be a guardian of the child's household (checked first). Bad values raise a
         translated ``UserError``/``ValidationError`` and nothing is written."""
+        if not isinstance(values, dict):
+            raise UserError(_("The application could not be read."))
         child, family = self._portal_child_family(values.get("child_id"))
         env = self._portal_clean_env()
+        for key, kind in (("structure_ids", list), ("schedule", list), ("answers", dict), ("documents", list)):
+            if not isinstance(values.get(key) or kind(), (kind, tuple) if kind is list else kind):
+                raise UserError(_("The application could not be read."))
         date_start = self._portal_date(values.get("date_start"))
         structures = self._portal_structures(family, values.get("structure_ids") or [])
         schedule = self._portal_schedule(values.get("schedule") or [])
@@ -206,6 +211,8 @@ class ChildcareApplication(models.Model):
         weekdays = dict(self.env["childcare.enrollment.schedule"]._fields["weekday"]._description_selection(self.env))
         result, seen = [], set()
         for slot in slots:
+            if not isinstance(slot, dict):
+                raise UserError(_("The weekly schedule gives each weekday once."))
             weekday = str(slot.get("weekday", ""))
             if weekday not in weekdays or weekday in seen:
                 raise UserError(_("The weekly schedule gives each weekday once."))
@@ -254,6 +261,8 @@ class ChildcareApplication(models.Model):
         result = []
         by_id = {criterion.id: criterion for criterion in criteria}
         for document in documents:
+            if not isinstance(document, dict):
+                raise UserError(_("A document must prove one of the priority criteria of the form."))
             try:
                 criterion = by_id.get(int(document.get("criterion_id")))
             except (TypeError, ValueError):

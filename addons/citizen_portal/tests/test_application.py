@@ -9,7 +9,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import Command, fields, http
 from odoo.addons.childcare_base.tests.common import ACCESS_LOGGERS
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -305,6 +305,51 @@ class TestPortalApplication(ApplicationPortalCase):
             )
         self.assertFalse(self.applications_of(self.child_a1))
 
+    def test_model_method_checks_what_an_rpc_caller_sends(self):
+        """What the form cannot send but a JSON-RPC caller can: refused with a message, nothing written."""
+        Application = self.as_user(self.user_portal_a, self.env["childcare.application"])
+        base = {
+            "child_id": self.child_a1.id,
+            "date_start": self.start,
+            "structure_ids": self.structure_s1.ids,
+            "schedule": [{"weekday": "0", "hour_from": 8, "hour_to": 17}],
+        }
+        camp = self.env["childcare.structure"].create(
+            {
+                "name": "Camp organiser",
+                "structure_type": "camp_organiser",
+                "capacity_ids": [Command.create({"name": "All", "age_min_months": 0, "age_max_months": 200})],
+            }
+        )
+        other_company = self.env["childcare.structure"].create(
+            {
+                "name": "Elsewhere",
+                "company_id": self.other_company.id,
+                "capacity_ids": [Command.create({"name": "All", "age_min_months": 0, "age_max_months": 200})],
+            }
+        )
+        cases = [
+            ({"structure_ids": camp.ids}, "does not take pre-registrations"),
+            ({"structure_ids": other_company.ids}, "does not take pre-registrations"),
+            ({"structure_ids": "1,2"}, "could not be read"),
+            ({"schedule": [{"weekday": "9", "hour_from": 8, "hour_to": 9}]}, "each weekday once"),
+            ({"schedule": [{"weekday": "0", "hour_from": 8, "hour_to": 25}]}, "within the day"),
+            ({"answers": {str(self.crit_disability.id): {"is_met": True}}}, "Answer only the priority criteria"),
+            (
+                {"documents": [{"criterion_id": self.crit_twins.id, "name": "x.pdf", "datas": "bm90IGEgcGRm"}]},
+                "only PDF, JPEG and PNG",
+            ),
+            (
+                {"answers": {self.crit_twins.id: {"is_met": True}}},
+                "Twins or multiple birth: upload the document that proves it.",
+            ),
+            ({"has_disability": True}, "Child with a disability: upload the document that proves it."),
+        ]
+        for overrides, message in cases:
+            with self.subTest(message=message), self.assertRaisesRegex(UserError, message):
+                Application.portal_submit({**base, **overrides})
+        self.assertFalse(self.applications_of(self.child_a1))
+
     def test_caller_context_does_not_reach_the_records(self):
         self.env.invalidate_all()
         application = (
@@ -387,6 +432,25 @@ class TestPortalApplication(ApplicationPortalCase):
         self.env.invalidate_all()
         self.assertEqual(application.state, "offered")
         self.assertFalse(application.enrollment_id)
+
+    # ------------------------------------------------------------------ in the browser
+    def test_tour_pre_registration(self):
+        self.start_tour("/my/applications", "citizen_application_tour", login=self.login_a)
+        application = self.applications_of(self.child_a1)
+        self.assertEqual(application.state, "submitted")
+        self.assertEqual(application.choice_ids.sorted("rank").structure_id, self.structure_s3 | self.structure_s1)
+        self.assertEqual(
+            [(s.weekday, s.hour_from, s.hour_to) for s in application.schedule_line_ids], [("0", 8.0, 17.0)]
+        )
+        self.assertEqual(application.score, 4.0)
+
+    def test_tour_offer_accept(self):
+        application = self.submit_as(self.user_portal_a, self.child_a1, self.structure_s1)
+        self.offer(application)
+        self.start_tour(f"/my/applications/{application.id}", "citizen_application_offer_tour", login=self.login_a)
+        self.env.invalidate_all()
+        self.assertEqual(application.state, "accepted")
+        self.assertEqual(application.enrollment_id.structure_id, self.structure_s1)
 
     def test_post_without_csrf_is_refused(self):
         application = self.submit_as(self.user_portal_a, self.child_a1, self.structure_s1)
