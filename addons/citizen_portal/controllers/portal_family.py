@@ -10,6 +10,7 @@ from odoo import fields, http
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.http import request
 
+from ..tools.uploads import MAX_UPLOAD_BYTES
 from .common import CitizenPortal
 
 ERRORS = (UserError, ValidationError)
@@ -50,6 +51,7 @@ class CitizenPortalFamily(CitizenPortal):
             "relationships": request.env["childcare.family.guardian"]
             ._fields["relationship"]
             ._description_selection(request.env),
+            "max_upload_bytes": MAX_UPLOAD_BYTES,
             "income_years": list(range(today.year + 1, today.year - 4, -1)),
             "default_year": today.year,
             "error": {},

@@ -51,6 +51,7 @@ class TestPortalFamily(FamilyPortalCase):
         self.assertIn("Waiting for validation", body)
         self.assertIn(f'action="/my/family/{self.family_a.id}/income"', body)
         self.assertIn('href="/my/account?redirect=/my/family"', body)
+        self.assertIn('data-citizen-max-bytes="10485760"', body)  # the browser refuses a larger file first
         # nothing of family B
         for text in ("Janssens", "Lars", "4,200.00", f"/my/children/{self.child_b1.id}"):
             self.assertNotIn(text, body)
@@ -538,3 +539,13 @@ class TestPortalChild(FamilyPortalCase):
         # the public user neither
         with mute_logger(*ACCESS_LOGGERS), self.assertRaises(AccessError):
             self.as_user(self.user_public, self.child_a1).portal_set_consents(True, True)
+
+    def test_tour_family(self):
+        """In the browser: /my, my family, the child, a new medical sheet, the photo consent."""
+        self.start_tour("/my", "citizen_family_tour", login=self.user_portal_a.login)
+        self.env.invalidate_all()
+        sheets = self.env["childcare.medical.sheet"].sudo().search([("child_id", "=", self.child_a1.id)], order="id")
+        self.assertEqual(sheets.mapped("allergies"), ["Peanuts", "Peanuts, kiwi"])
+        self.assertEqual(sheets[1].contact_ids.mapped("name"), ["Grandma", "Uncle Jo"])
+        self.assertTrue(self.child_a1.has_image_consent)
+        self.assertFalse(self.child_a1.has_outing_consent)
