@@ -70,7 +70,7 @@ class CitizenInvoicePortal(CitizenPortal, PortalAccount):
             page=page, date_begin=date_begin, date_end=date_end, sortby=sortby, filterby=filterby, **kw
         )
 
-    def _prepare_my_invoices_values(
+    def _prepare_my_invoices_values(  # noqa: PLR0917 (Odoo's signature)
         self, page, date_begin, date_end, sortby, filterby, domain=None, url="/my/invoices"
     ):
         child_id = request.env.context.get("citizen_child_id")

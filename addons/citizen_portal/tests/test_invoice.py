@@ -71,7 +71,7 @@ class HouseholdInvoicesMixin:
         cls.invoice_b_oct = cls.make_invoice(cls.family_b, OCT, [(cls.child_b1, 37.5, 75.00, 0.0)])
 
     @classmethod
-    def make_invoice(cls, family, period, children, run=None, due=None, post=True):
+    def make_invoice(cls, family, period, children, *, run=None, due=None, post=True):
         """A posted childcare invoice of ``family`` for ``period``: one line per (child, hours, parent share,
         subsidy) of ``children``."""
         move = cls.env["account.move"].create(
@@ -348,6 +348,6 @@ class TestPortalInvoices(PortalCase, HouseholdInvoicesMixin, PageAssertions):
         self.env.flush_all()
         after = counts()
         # 24 more invoices: at most 2 more queries (a prefetch batch), never one per invoice
-        for page, count_before, count_after in zip(("/my/invoices", "/my", "/my/counters"), before, after):
+        for page, count_before, count_after in zip(("/my/invoices", "/my", "/my/counters"), before, after, strict=True):
             self.assertLessEqual(count_after, count_before + 2, page)
         self.assertLess(after[0], 120)
