@@ -522,6 +522,8 @@ class TestPortalSimulator(ApplicationPortalCase):
             [float(a) for a in re.findall(r'o_citizen_simulator_line" data-amount="([0-9.-]+)"', response.text)],
             [line["amount"] for line in expected["lines"]],
         )
+        self.assertEqual(expected["hourly_rate"], 3.2)
+        self.assertIn("Hourly rate", response.text)
         # not a resident: the other price of the same plan
         response = self.simulate(structure_id=self.structure_s1.id, income="3000", children="2", **hours)
         self.assertEqual(self.amount(response.text, "parent"), 615.0)  # 150 h x €4.10
