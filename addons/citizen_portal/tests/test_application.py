@@ -4,6 +4,7 @@ household gets (404, nothing of the first one), and the simulator's amounts agai
 import base64
 import re
 from datetime import timedelta
+from decimal import ROUND_HALF_UP, Decimal
 
 from dateutil.relativedelta import relativedelta
 
@@ -508,10 +509,12 @@ class TestPortalSimulator(ApplicationPortalCase):
                 "dependent_children": 2,
                 "is_resident": True,
                 "sibling_rank": 1,
+                "disabled_children": 0,
                 "weekly_hours": 40.0,
+                "extra_hours": 0.0,
                 "hours": 150.0,  # 40 h a week x 45 weeks / 12 months
-                "days_full": 15.0,
-                "days_half": 3.75,
+                "days_full": 15,
+                "days_half": 4,
             }
         )
         self.assertEqual(expected["parent_amount"], 480.0)  # 150 h x €3.20
@@ -527,6 +530,38 @@ class TestPortalSimulator(ApplicationPortalCase):
         # not a resident: the other price of the same plan
         response = self.simulate(structure_id=self.structure_s1.id, income="3000", children="2", **hours)
         self.assertEqual(self.amount(response.text, "parent"), 615.0)  # 150 h x €4.10
+
+    def test_simulator_income_grid_plan(self):
+        """The demo's ONE plan (daily rate from the income grid, half days under 5 hours)."""
+        plan = self.env.ref("childcare_billing.rate_plan_be_one")
+        self.env["childcare.rate.plan.structure"].create(
+            {"plan_id": plan.id, "structure_id": self.structure_s3.id, "date_from": "2025-01-01"}
+        )
+        hours = {"hours_0": "9", "hours_1": "9", "hours_2": "9", "hours_3": "9", "hours_4": "4"}
+        response = self.simulate(
+            self.user_portal_a, structure_id=self.structure_s3.id, income="2400", children="1", **hours
+        )
+        weeks = plan.weeks_per_year / plan.billed_months
+        expected = plan.quote(
+            {
+                "date": self.today,
+                "monthly_income": 2400.0,
+                "dependent_children": 1,
+                "disabled_children": 0,
+                "is_resident": False,
+                "sibling_rank": 1,
+                "weekly_hours": 40.0,
+                "extra_hours": 0.0,
+                "hours": round(40.0 * weeks, 2),
+                "days_full": int(Decimal(4 * weeks).quantize(Decimal(1), rounding=ROUND_HALF_UP)),
+                "days_half": int(Decimal(1 * weeks).quantize(Decimal(1), rounding=ROUND_HALF_UP)),
+            }
+        )
+        self.assertGreater(expected["parent_amount"], 0)
+        self.assertEqual(self.amount(response.text, "parent"), expected["parent_amount"])
+        self.assertEqual(self.amount(response.text, "subsidy"), expected["subsidy_amount"])
+        self.assertEqual(self.amount(response.text, "total"), expected["total_amount"])
+        self.assertIn("Daily rate", response.text)
 
     def test_simulator_prefilled_for_a_signed_in_parent(self):
         response = self.simulate(self.user_portal_a)

@@ -4,6 +4,7 @@ the fee engine's (``childcare_billing/tools/fees.py``): nothing here prices anyt
 and days the way a month of the billing run counts them."""
 
 import math
+from decimal import ROUND_HALF_UP, Decimal
 
 #: a day of at least these hours is a full day (the billing run's count of full and half days)
 FULL_DAY_HOURS = 5.0
@@ -57,10 +58,16 @@ def check_simulation(monthly_income, children, day_hours):
     return round(income, 2), count, hours
 
 
+def _whole(number):
+    """``number`` rounded half up to a whole number (the engine counts days in units)."""
+    return int(Decimal(str(number)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
 def simulation_inputs(day, monthly_income, children, day_hours, *, weeks_per_month, is_resident=True):
     """The ``inputs`` of ``childcare.rate.plan.quote`` for a typical month of the weekly schedule
     ``day_hours`` (seven checked values): the week repeated ``weeks_per_month`` times (the plan's weeks
-    of care per year over its billed months). Keys a scheme does not use are ignored by the engine."""
+    of care per year over its billed months): hours in hundredths, days rounded to whole days. Keys a scheme
+    does not use are ignored by the engine."""
     weekly = round(sum(day_hours), 2)
     full = sum(1 for hours in day_hours if hours >= FULL_DAY_HOURS)
     half = sum(1 for hours in day_hours if 0 < hours < FULL_DAY_HOURS)
@@ -74,6 +81,6 @@ def simulation_inputs(day, monthly_income, children, day_hours, *, weeks_per_mon
         "weekly_hours": weekly,
         "extra_hours": 0.0,
         "hours": round(weekly * weeks_per_month, 2),
-        "days_full": round(full * weeks_per_month, 2),
-        "days_half": round(half * weeks_per_month, 2),
+        "days_full": _whole(full * weeks_per_month),
+        "days_half": _whole(half * weeks_per_month),
     }

@@ -47,6 +47,11 @@ def test_simulation_inputs_count_a_typical_month():
         "weekly_hours": 31.0,
         "extra_hours": 0.0,
         "hours": 116.25,
-        "days_full": 11.25,
-        "days_half": 3.75,
+        "days_full": 11,
+        "days_half": 4,
     }
+
+
+def test_simulation_days_are_whole_days_rounded_half_up():
+    inputs = simulation_inputs(date(2026, 9, 1), 0.0, 1, [9, 9, 0, 0, 0, 0, 0], weeks_per_month=4.25)
+    assert (inputs["days_full"], inputs["days_half"], inputs["hours"]) == (9, 0, 76.5)  # 8.5 -> 9
