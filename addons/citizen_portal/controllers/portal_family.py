@@ -39,12 +39,26 @@ class CitizenPortalFamily(CitizenPortal):
             )
         langs = request.env["res.lang"].get_installed()
         today = fields.Date.context_today(request.env.user)
+        # sudo: the latest sheet of the user's own children, for the expiry only (the content stays on the
+        # child's page)
+        latest = {}
+        for sheet in (
+            request.env["childcare.medical.sheet"]
+            .sudo()
+            .search_fetch([("child_id", "in", families.child_ids.ids)], ["child_id", "date_valid_until"], order="id")
+        ):
+            latest[sheet.child_id.id] = sheet.date_valid_until
+        sheet_expiry = {
+            child_id: "expired" if valid < today else "soon" if (valid - today).days <= 30 else "valid"
+            for child_id, valid in latest.items()
+        }
         return {
             **self._prepare_portal_layout_values(),
             "page_name": "citizen_family",
             # sudo for display only: these households are the user's (found under the record rules)
             "families": families.sudo(),
             "pending_families": pending,
+            "sheet_expiry": sheet_expiry,
             "partner": request.env.user.partner_id,
             "langs": langs,
             "user_lang": request.env.user.lang,

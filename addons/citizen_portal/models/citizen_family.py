@@ -35,6 +35,13 @@ def _text(env, values, key, size=None):
     return value[:size] if size else value
 
 
+def _values(env, values):
+    """The values a caller sends (a dict, from the page or over JSON-RPC), else a translated refusal."""
+    if not isinstance(values, dict):
+        raise ValidationError(env._("The values sent are not valid."))
+    return values
+
+
 def _check_proof(env, proof):
     """``proof``: {"name", "datas" (base64)} as the portal sends it. The content is checked again here (a
     caller over JSON-RPC does not go through the page): returns (file name, base64 data)."""
@@ -93,6 +100,7 @@ class ChildcareFamily(models.Model):
         draft, which staff validate (billing reads only validated incomes). Returns the declaration's id."""
         self.ensure_one()
         self._citizen_check_guardian()
+        values = _values(self.env, values)
         today = fields.Date.context_today(self)
         try:
             year = int(values.get("year") or 0)
@@ -241,11 +249,13 @@ class ChildcareChild(models.Model):
         year. ``contacts``: [{"name", "relationship", "phone"}] (at least one). Returns the new sheet's id."""
         self.ensure_one()
         self._citizen_check_guardian()
+        values = _values(self.env, values)
+        if not isinstance(contacts, (list, tuple)):
+            raise ValidationError(_("The values sent are not valid."))
         vals = {name: _text(self.env, values, name, 2000) for name in MEDICAL_FIELDS}
         lines = []
-        for contact in contacts or []:
-            if not isinstance(contact, dict):
-                continue
+        for sent in contacts:
+            contact = _values(self.env, sent)
             name, phone = _text(self.env, contact, "name", 100), _text(self.env, contact, "phone", 40)
             if name or phone:
                 if not (name and phone):
@@ -289,6 +299,7 @@ class ChildcareChild(models.Model):
         """A guardian authorises a person to pick the child up. Returns the new record's id."""
         self.ensure_one()
         self._citizen_check_guardian()
+        values = _values(self.env, values)
         name = _text(self.env, values, "name", 100)
         phone = _text(self.env, values, "phone", 40)
         if not name or not phone:

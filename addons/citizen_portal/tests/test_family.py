@@ -9,7 +9,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import Command, fields
 from odoo.addons.childcare_base.tests.common import ACCESS_LOGGERS
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.http import Request
 from odoo.tests import tagged
 from odoo.tools import mute_logger
@@ -485,11 +485,14 @@ class TestPortalChild(FamilyPortalCase):
         self.sheet_a1.date_valid_until = today - timedelta(days=1)
         body = self.url_open(f"/my/children/{self.child_a1.id}").text
         self.assertIn("Expired", body)
+        self.assertIn("Medical sheet expired", self.url_open("/my/family").text)
         self.sheet_a1.date_valid_until = today + timedelta(days=10)
         body = self.url_open(f"/my/children/{self.child_a1.id}").text
         self.assertIn("Expires soon", body)
         self.assertNotIn("Expired", body)
+        self.assertIn("Medical sheet expires soon", self.url_open("/my/family").text)
         self.sheet_a1.date_valid_until = today + timedelta(days=200)
+        self.assertNotIn("o_citizen_sheet_badge", self.url_open("/my/family").text)
         body = self.url_open(f"/my/children/{self.child_a1.id}").text
         self.assertNotIn("Expires soon", body)
         self.assertIn("Valid until", body)
@@ -518,6 +521,28 @@ class TestPortalChild(FamilyPortalCase):
         self.assertEqual(response.status_code, 303)
         self.env.invalidate_all()
         self.assertEqual((self.child_a1.has_image_consent, self.child_a1.has_outing_consent), (True, False))
+
+    def test_child_methods_refuse_malformed_values(self):
+        """Over JSON-RPC a guardian may send anything: a translated refusal, nothing written."""
+        child = self.as_user(self.user_portal_a, self.child_a1)
+        for call in (
+            lambda: child.portal_update_medical_sheet("allergies", [{"name": "X", "phone": "1"}]),
+            lambda: child.portal_update_medical_sheet({"allergies": "x"}, "X"),
+            lambda: child.portal_update_medical_sheet({"allergies": ["x"]}, [{"name": "X", "phone": "1"}]),
+            lambda: child.portal_update_medical_sheet({}, [["X", "1"]]),
+            lambda: child.portal_add_pickup_person(["X", "1"]),
+            lambda: self.as_user(self.user_portal_a, self.family_a).portal_declare_income(
+                "2025", {"name": "p.pdf", "datas": base64.b64encode(PDF)}
+            ),
+            lambda: self.as_user(self.user_portal_a, self.family_a).portal_declare_income(
+                {"year": 2025, "amount_monthly_income": 10}, {"name": "p.pdf", "datas": "%%% not base64"}
+            ),
+        ):
+            with self.assertRaisesRegex(ValidationError, "not valid|could not be read"):
+                call()
+        self.assertEqual(self.count("childcare.medical.sheet", [("child_id", "=", self.child_a1.id)]), 1)
+        self.assertFalse(self.child_a1.sudo().pickup_person_ids)
+        self.assertEqual(len(self.family_a.sudo().income_ids), 1)
 
     def test_child_methods_refuse_another_family(self):
         child_a = self.as_user(self.user_portal_b, self.child_a1)
