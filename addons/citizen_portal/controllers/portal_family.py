@@ -113,6 +113,24 @@ class CitizenPortalFamily(CitizenPortal):
             )
         return request.redirect("/my/family?message=invited")
 
+    @http.route(
+        "/my/family/<int:family_id>/guardians/<int:guardian_id>/invite",
+        type="http",
+        auth="user",
+        website=True,
+        methods=["POST"],
+    )
+    def citizen_family_invite_existing(self, family_id, guardian_id, **post):
+        family = self._citizen_family(family_id)
+        if guardian_id not in family.guardian_ids.ids:
+            raise request.not_found()
+        try:
+            with request.env.cr.savepoint():  # a refusal leaves nothing behind
+                family.portal_invite_existing_guardian(guardian_id)
+        except ERRORS as error:
+            return self._citizen_render_family(status=400, error={"invite": error.args[0], "family_id": family.id})
+        return request.redirect("/my/family?message=invited")
+
     @http.route("/my/family/register", type="http", auth="user", website=True, methods=["POST"])
     def citizen_family_register(self, **post):
         try:

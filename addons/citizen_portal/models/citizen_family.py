@@ -181,13 +181,7 @@ class ChildcareFamily(models.Model):
             )
         )
         family.write({"guardian_ids": [Command.create({"partner_id": partner.id, "relationship": relationship})]})
-        wizard = (
-            self.env["portal.wizard"]
-            .sudo()
-            .with_company(family.company_id)
-            .create({"partner_ids": [Command.set(partner.ids)]})
-        )
-        wizard.user_ids.filtered(lambda u: u.partner_id == partner).action_grant_access()
+        family._citizen_grant_portal(partner)
         family.message_post(
             body=_(
                 "%(user)s invited %(name)s (%(email)s) as guardian.", user=self.env.user.name, name=name, email=email
@@ -196,6 +190,46 @@ class ChildcareFamily(models.Model):
             subtype_xmlid="mail.mt_note",
         )
         return partner.id
+
+    def portal_invite_existing_guardian(self, guardian_id):
+        """A guardian sends the invitation to a guardian that staff registered without an account (with the
+        e-mail address staff recorded: the caller cannot choose it)."""
+        self.ensure_one()
+        self._citizen_check_guardian()
+        family = self.sudo()  # sudo: the caller is a guardian (checked above)
+        guardian = family.guardian_ids.filtered(lambda g: g.id == guardian_id) if isinstance(guardian_id, int) else None
+        if not guardian:
+            raise AccessError(_("Only a guardian of the household may do this."))
+        if guardian.partner_id.user_ids:
+            raise ValidationError(_("%s already has an account.", guardian.partner_id.name))
+        if not email_normalize(guardian.partner_id.email or ""):
+            raise ValidationError(
+                _("The municipality has no e-mail address for %s: ask it to add one.", guardian.partner_id.name)
+            )
+        family._citizen_grant_portal(guardian.partner_id)
+        family.message_post(
+            body=_("%(user)s invited %(name)s to the portal.", user=self.env.user.name, name=guardian.partner_id.name),
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+        )
+        return True
+
+    def _citizen_grant_portal(self, partner):
+        """A portal account for ``partner`` through Odoo's portal wizard (the ``auth_signup`` invitation
+        e-mail); an address that is already another account's login is refused by the wizard."""
+        self.ensure_one()
+        wizard = (
+            self.env["portal.wizard"]
+            .sudo()
+            .with_company(self.company_id)
+            .create({"partner_ids": [Command.set(partner.ids)]})
+        )
+        try:
+            wizard.user_ids.filtered(lambda u: u.partner_id == partner).action_grant_access()
+        except UserError as error:
+            raise ValidationError(
+                _("This e-mail address already has an account: ask the municipality to link it to your household.")
+            ) from error
 
     # ------------------------------------------------------------------ a new household
     @api.model

@@ -287,6 +287,30 @@ class TestPortalFamily(FamilyPortalCase):
         self.env.invalidate_all()
         self.assertEqual(len(self.family_a.guardian_ids), 2)
 
+    def test_invite_guardian_registered_by_staff(self):
+        """Staff registered the father without an account: the mother sends him the invitation, to the
+        address staff recorded."""
+        father = self.env["res.partner"].create({"name": "Olivier Dupont", "email": "olivier@example.com"})
+        self.family_a.guardian_ids = [Command.create({"partner_id": father.id, "relationship": "father"})]
+        guardian = self.family_a.guardian_ids.filtered(lambda g: g.partner_id == father)
+        self.sign_in(self.user_portal_a)
+        body = self.url_open("/my/family").text
+        url = f"/my/family/{self.family_a.id}/guardians/{guardian.id}/invite"
+        self.assertIn(f'action="{url}"', body)
+        # family B's guardian through family A's URL, and family B's URL: 404
+        guardian_b = self.family_b.guardian_ids
+        self.assertEqual(self.post(f"/my/family/{self.family_a.id}/guardians/{guardian_b.id}/invite").status_code, 404)
+        self.assertEqual(self.post(f"/my/family/{self.family_b.id}/guardians/{guardian_b.id}/invite").status_code, 404)
+        with mute_logger(*ACCESS_LOGGERS), self.assertRaises(AccessError):
+            self.as_user(self.user_portal_a, self.family_a).portal_invite_existing_guardian(guardian_b.id)
+        self.assertEqual(self.post(url).status_code, 303)
+        self.env.invalidate_all()
+        self.assertEqual(father.user_ids.login, "olivier@example.com")
+        self.assertTrue(father.user_ids._is_portal())
+        response = self.post(url)
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("already has an account", response.text)
+
     def test_separated_households_see_their_own_invoices(self):
         """Léa's parents live apart: two households share her. Each guardian reads only their household's
         invoices, also for the same child."""
