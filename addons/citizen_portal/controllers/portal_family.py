@@ -113,15 +113,10 @@ class CitizenPortalFamily(CitizenPortal):
             )
         return request.redirect("/my/family?message=invited")
 
-    @http.route(
-        "/my/family/<int:family_id>/guardians/<int:guardian_id>/invite",
-        type="http",
-        auth="user",
-        website=True,
-        methods=["POST"],
-    )
-    def citizen_family_invite_existing(self, family_id, guardian_id, **post):
+    @http.route("/my/family/<int:family_id>/invite_existing", type="http", auth="user", website=True, methods=["POST"])
+    def citizen_family_invite_existing(self, family_id, guardian_id=None, **post):
         family = self._citizen_family(family_id)
+        guardian_id = int(guardian_id) if str(guardian_id or "").isdigit() else 0
         if guardian_id not in family.guardian_ids.ids:
             raise request.not_found()
         try:

@@ -295,19 +295,22 @@ class TestPortalFamily(FamilyPortalCase):
         guardian = self.family_a.guardian_ids.filtered(lambda g: g.partner_id == father)
         self.sign_in(self.user_portal_a)
         body = self.url_open("/my/family").text
-        url = f"/my/family/{self.family_a.id}/guardians/{guardian.id}/invite"
+        url = f"/my/family/{self.family_a.id}/invite_existing"
         self.assertIn(f'action="{url}"', body)
+        self.assertIn(f'name="guardian_id" value="{guardian.id}"', body)
         # family B's guardian through family A's URL, and family B's URL: 404
         guardian_b = self.family_b.guardian_ids
-        self.assertEqual(self.post(f"/my/family/{self.family_a.id}/guardians/{guardian_b.id}/invite").status_code, 404)
-        self.assertEqual(self.post(f"/my/family/{self.family_b.id}/guardians/{guardian_b.id}/invite").status_code, 404)
+        self.assertEqual(self.post(url, {"guardian_id": guardian_b.id}).status_code, 404)
+        self.assertEqual(self.post(url, {"guardian_id": "x"}).status_code, 404)
+        url_b = f"/my/family/{self.family_b.id}/invite_existing"
+        self.assertEqual(self.post(url_b, {"guardian_id": guardian_b.id}).status_code, 404)
         with mute_logger(*ACCESS_LOGGERS), self.assertRaises(AccessError):
             self.as_user(self.user_portal_a, self.family_a).portal_invite_existing_guardian(guardian_b.id)
-        self.assertEqual(self.post(url).status_code, 303)
+        self.assertEqual(self.post(url, {"guardian_id": guardian.id}).status_code, 303)
         self.env.invalidate_all()
         self.assertEqual(father.user_ids.login, "olivier@example.com")
         self.assertTrue(father.user_ids._is_portal())
-        response = self.post(url)
+        response = self.post(url, {"guardian_id": guardian.id})
         self.assertEqual(response.status_code, 400)
         self.assertIn("already has an account", response.text)
 
