@@ -32,6 +32,18 @@ class CitizenInvoicePortal(CitizenPortal, PortalAccount):
         families = self._citizen_families()
         return Domain("childcare_family_id", "in", families.ids) if families else Domain.FALSE
 
+    def _get_invoices_domain(self, m_type=None):
+        """Odoo's domain, narrowed to what the record rules let a guardian read (the household's invoices or
+        their own contact's): the same invoices, but PostgreSQL finds them through the indexes of the invoice's
+        household and partner instead of reading every invoice of the database to apply the rules."""
+        domain = super()._get_invoices_domain(m_type)
+        user = request.env.user
+        if user._is_internal():
+            return domain
+        families = self._citizen_families()
+        own = Domain("partner_id", "child_of", user.commercial_partner_id.id)
+        return domain & (Domain("childcare_family_id", "in", families.ids) | own if families else own)
+
     def _get_overdue_invoices_domain(self, partner_id=None):
         """Odoo's overdue invoices are the user's own contact's; a guardian pays the household's (their billing
         partner is the household's contact). Invoices in a direct-debit collection are left out (the bank

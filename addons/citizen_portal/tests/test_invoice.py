@@ -351,3 +351,14 @@ class TestPortalInvoices(PortalCase, HouseholdInvoicesMixin, PageAssertions):
         for page, count_before, count_after in zip(("/my/invoices", "/my", "/my/counters"), before, after, strict=True):
             self.assertLessEqual(count_after, count_before + 2, page)
         self.assertLess(after[0], 120)
+
+    # ------------------------------------------------------------------ in the browser
+    def test_tour_invoice_list_pdf_pay(self):
+        """Invoice list → filter by child → the invoice (statement, reference, QR, PDF) → pay with the demo
+        provider → paid."""
+        self._demo_provider()
+        self.start_tour("/my/invoices", "citizen_invoice_tour", login=self.login_a)
+        self.env.invalidate_all()
+        self.assertIn(self.invoice_a_oct.payment_state, ("paid", "in_payment"))
+        self.assertEqual(self.invoice_a_oct.amount_residual, 0.0)
+        self.assertEqual(self.invoice_a_sept.payment_state, "not_paid")
