@@ -199,18 +199,8 @@ class TestPortalRouteSweep(PortalCase, HouseholdInvoicesMixin):
             for record in records
         }
 
-    def test_sweep_with_another_familys_ids(self):
-        routes = self._suite_routes()
-        paths = {rule.rule for rule, _endpoint in routes}
-        # the sweep sees the portal's own pages and Odoo's (a routing map read wrongly would sweep nothing)
-        for path in ("/my", "/my/invoices", "/my/invoices/<int:invoice_id>", "/my/documents",
-                     "/my/attestations/tax/<int:attestation_id>"):  # fmt: skip
-            self.assertIn(path, paths)
-        values = self._values()
-        markers = self._markers()
-        before = self._snapshot()
-        self.sign_in(self.user_portal_a)
-        csrf_token = http.Request.csrf_token(self)
+    def _sweep(self, routes, values, markers, csrf_token=None):
+        """Call every route of ``routes`` with ``values``: (leaks, crashes, swept)."""
         leaks, crashes, swept = [], [], []
         for rule, endpoint in sorted(routes, key=lambda item: item[0].rule):
             url = self._url(rule, values)
@@ -229,7 +219,8 @@ class TestPortalRouteSweep(PortalCase, HouseholdInvoicesMixin):
                 elif "GET" in methods:
                     response = self.url_open(url, allow_redirects=False)
                 else:
-                    response = self.url_open(url, data={**values, "csrf_token": csrf_token}, allow_redirects=False)
+                    data = {**values, "csrf_token": csrf_token} if csrf_token else dict(values)
+                    response = self.url_open(url, data=data, allow_redirects=False)
             swept.append(f"{response.status_code} {url}")
             body = response.text if response.content else ""
             location = response.headers.get("Location", "")
@@ -238,6 +229,32 @@ class TestPortalRouteSweep(PortalCase, HouseholdInvoicesMixin):
                 leaks.append(f"{url} ({response.status_code}): {', '.join(found)}")
             if response.status_code >= 500:
                 crashes.append(f"{url} ({response.status_code})")
+        return leaks, crashes, swept
+
+    def test_sweep_as_the_public(self):
+        """Nobody signed in: the same routes, the same ids, nothing of family B (nor its medical sheet)."""
+        before = self._snapshot()
+        leaks, crashes, swept = self._sweep(self._suite_routes(), self._values(), self._markers())
+        _logger.info("Public route sweep: %s routes", len(swept))
+        self.assertFalse(leaks, "family B's data reached the public:\n" + "\n".join(leaks))
+        self.assertGreater(len(swept), 30)
+        self.assertEqual(self._snapshot(), before, "family B's records were changed by the public")
+        if crashes:
+            _logger.warning("Routes crashing for the public (no data shown):\n%s", "\n".join(crashes))
+
+    def test_sweep_with_another_familys_ids(self):
+        routes = self._suite_routes()
+        paths = {rule.rule for rule, _endpoint in routes}
+        # the sweep sees the portal's own pages and Odoo's (a routing map read wrongly would sweep nothing)
+        for path in ("/my", "/my/invoices", "/my/invoices/<int:invoice_id>", "/my/documents",
+                     "/my/attestations/tax/<int:attestation_id>"):  # fmt: skip
+            self.assertIn(path, paths)
+        values = self._values()
+        markers = self._markers()
+        before = self._snapshot()
+        self.sign_in(self.user_portal_a)
+        csrf_token = http.Request.csrf_token(self)
+        leaks, crashes, swept = self._sweep(routes, values, markers, csrf_token)
         _logger.info("Route sweep: %s routes\n%s", len(swept), "\n".join(swept))
         self.assertFalse(leaks, "family B's data reached family A's guardian:\n" + "\n".join(leaks))
         self.assertGreater(len(swept), 30)
