@@ -47,15 +47,18 @@ class CitizenInvoicePortal(CitizenPortal, PortalAccount):
     def _get_overdue_invoices_domain(self, partner_id=None):
         """Odoo's overdue invoices are the user's own contact's; a guardian pays the household's (their billing
         partner is the household's contact). Invoices in a direct-debit collection are left out (the bank
-        debits them)."""
+        debits them). Odoo pays the overdue invoices of ONE partner at once: a guardian of several households
+        with different billing contacts pays those of the first household here, the others invoice by invoice."""
         domain = super()._get_overdue_invoices_domain(partner_id=partner_id)
         families = self._citizen_families() if not partner_id else None
         if not families:
             return domain
         domain = [term for term in domain if not (isinstance(term, tuple) and term[0] == "partner_id")]
+        billing = families.sorted("id")[:1].partner_id
         return [
             *domain,
-            ("childcare_family_id", "in", families.ids),
+            ("childcare_family_id", "in", families.filtered(lambda f: f.partner_id == billing).ids),
+            ("partner_id", "=", billing.id),
             ("childcare_in_collection", "=", False),
         ]
 

@@ -323,6 +323,31 @@ class TestPortalInvoices(PortalCase, HouseholdInvoicesMixin, PageAssertions):
             self.assertIn(invoice.payment_state, ("paid", "in_payment"))
         self.assertEqual(self.invoice_b_oct.payment_state, "not_paid")
 
+    def test_overdue_of_a_guardian_of_two_households(self):
+        """A guardian of two households (two billing contacts): Odoo pays one partner's overdue invoices at
+        once, the first household's here; the page answers (no error) and the other household's invoice is
+        paid on its own page."""
+        family_c = self.env["childcare.family"].create(
+            {
+                "name": "Dupont-Martin",
+                "guardian_ids": [
+                    Command.create({"partner_id": self.user_portal_a.partner_id.id, "relationship": "mother"})
+                ],
+            }
+        )
+        child_c = self.create_child(family_c, "Zoé", "Martin", date(2022, 1, 5), self.structure_s1)
+        past = fields.Date.today() - timedelta(days=3)
+        invoice_c = self.make_invoice(family_c, OCT, [(child_c, 20.0, 41.10, 0.0)], due=past)
+        self.invoice_a_sept.invoice_date_due = past
+        self.env.flush_all()
+        self.sign_in(self.user_portal_a)
+        response = self.url_open("/my/invoices/overdue")
+        self.assertEqual(response.status_code, 200)
+        self.assertPage(response, "232.50")
+        self.assertNotPage(response, "273.60")  # 232.50 + 41.10: not mixed
+        response = self.url_open(f"/my/invoices/{invoice_c.id}")
+        self.assertPage(response, 'id="o_payment_form"', invoice_c.payment_reference)
+
     # ------------------------------------------------------------------ speed
     def test_query_counts_do_not_grow_with_invoices(self):
         """/my and /my/invoices cost the same number of queries with 3 or 27 invoices of the household."""
