@@ -5,4 +5,5 @@ from . import (  # isort: skip
     test_invoice,
     test_document,
     test_route_sweep,
+    test_i18n,
 )
