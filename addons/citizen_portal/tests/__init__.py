@@ -6,4 +6,6 @@ from . import (  # isort: skip
     test_document,
     test_route_sweep,
     test_i18n,
+    test_tours,
+    test_accessibility,
 )
