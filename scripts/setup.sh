@@ -52,6 +52,7 @@ command -v pg_config >/dev/null 2>&1 || need_pkgs+=(libpq-dev)
 command -v wkhtmltopdf >/dev/null 2>&1 || need_pkgs+=(wkhtmltopdf)
 command -v chromium >/dev/null 2>&1 || need_pkgs+=(chromium)
 command -v pdftotext >/dev/null 2>&1 || need_pkgs+=(poppler-utils)
+command -v npm >/dev/null 2>&1 || need_pkgs+=(nodejs npm)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need_pkgs+=(fonts-dejavu-core)
 [ -f /usr/include/ldap.h ] || need_pkgs+=(libldap2-dev)
 [ -f /usr/include/sasl/sasl.h ] || need_pkgs+=(libsasl2-dev)
@@ -217,5 +218,14 @@ PY
     log "installing requirements.txt into $VENV (Odoo's requirements as constraints)"
     "$PY" -m pip install -q -r requirements.txt -c "$CACHE_DIR/odoo-constraints.txt"
     "$PY" -m pip check >/dev/null || log "warning: pip check reports conflicts: run '$PY -m pip check'"
+fi
+# --- 6. The npm development tools of package.json (axe-core, for the portal's accessibility test) --
+# Exactly the versions of package-lock.json, into node_modules/ (ignored by git): installed when
+# missing or when package-lock.json changed since.
+if [ ! -f node_modules/axe-core/axe.min.js ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    log "installing the npm packages of package-lock.json into node_modules/ (npm ci)"
+    npm ci --no-audit --no-fund --loglevel=error >/dev/null ||
+        die "'npm ci' failed: node_modules/ lacks axe-core (needed by the portal's accessibility test)." \
+            "Run 'npm ci --no-audit --no-fund' by hand to see why (network, registry)."
 fi
 log "ready: Odoo $ver ($PY), PostgreSQL $(psql -d postgres -tAc 'show server_version' | cut -d' ' -f1)"
