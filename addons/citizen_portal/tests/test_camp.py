@@ -403,7 +403,9 @@ class TestPortalCampRequests(CampPortalCase):
         self.sign_in(self.user_portal_a)
         doc = self.page(self.url_open(f"/my/camp_requests/{self.camp_request.id}"))
         links = doc.xpath("//a[contains(@class, 'o_citizen_camp_invoice')]/@href")
-        self.assertEqual(links, [f"/my/invoices/{invoice.id}"])
+        # with the invoice's access token: Odoo's payment form on the invoice page sends it with the transaction
+        self.assertEqual(links, [invoice.sudo().get_portal_url()])
+        self.assertIn("access_token=", links[0])
         self.assertIn(invoice.payment_reference, doc.text_content())
         self.emma.sudo()._camp_mark_paid()
         doc = self.page(self.url_open(f"/my/camp_requests/{self.camp_request.id}"))
