@@ -21,6 +21,7 @@
     "data": [
         "security/citizen_portal_security.xml",
         "security/ir.model.access.csv",
+        "data/citizen_portal_data.xml",
         "views/portal_home_templates.xml",
         "views/portal_family_templates.xml",
         "views/portal_application_templates.xml",

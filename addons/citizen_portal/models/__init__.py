@@ -3,4 +3,5 @@ from . import (  # isort: skip
     citizen_application,
     citizen_camp,
     citizen_document,
+    citizen_medical_reminder,
 )

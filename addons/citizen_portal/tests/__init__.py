@@ -8,4 +8,5 @@ from . import (  # isort: skip
     test_i18n,
     test_tours,
     test_accessibility,
+    test_medical_reminder,
 )
