@@ -28,6 +28,7 @@ import argparse
 import http.client
 import json
 import os
+import resource
 import signal
 import socket
 import statistics
@@ -476,7 +477,11 @@ def main():
         sessions = login_all(port, logins)
         load = os.getloadavg()
         print(f"machine: {os.cpu_count()} CPUs, load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} before the rush")
+        client_before = resource.getrusage(resource.RUSAGE_SELF)
         results = rush(port, camp_id, logins, sessions, args.spread)
+        client_after = resource.getrusage(resource.RUSAGE_SELF)
+        client_cpu = (client_after.ru_utime - client_before.ru_utime) + (client_after.ru_stime - client_before.ru_stime)
+        print(f"CPU of this client process during the rush: {client_cpu:.2f} s (on the same 2 cores as the server)")
         stop_server(*server)
         server = None
 

@@ -22,8 +22,15 @@ class CitizenPortal(CustomerPortal):
     def _citizen_families(self):
         """The households the signed-in user is a guardian of, under the portal record rules (a parent sees
         only their own: the rules decide, not this search)."""
+        Family = request.env["childcare.family"]
+        if not Family.has_access("read"):
+            # an internal user outside the childcare groups (an accountant on Odoo's own /my pages): no household
+            return Family
         partner = request.env.user.partner_id
-        return request.env["childcare.family"].search([("guardian_ids.partner_id", "=", partner.id)])
+        # sudo: only which households name the user's own contact as a guardian (an internal user may read
+        # households but not their guardians); the households are then those the user may read, as the user
+        families = Family.sudo().search([("guardian_ids.partner_id", "=", partner.id)])
+        return Family.browse(families.ids)._filtered_access("read")
 
     def _citizen_family(self, family_id=None):
         """One household of the user: ``family_id`` when given (404 when it is not theirs), else their first.

@@ -160,6 +160,22 @@ class TestPortalInvoices(PortalCase, HouseholdInvoicesMixin, PageAssertions):
         self.assertNotPage(response, self.invoice_a_oct.name)
         self.assertPage(response, "75.00")
 
+    def test_odoo_pages_of_a_user_outside_the_childcare_groups(self):
+        """An internal user without the childcare groups (an accountant paying their own overdue invoices on
+        Odoo's portal) is not a guardian: Odoo's /my pages answer as without the suite, no access error."""
+        accountant = self.env["res.users"].create(
+            {
+                "name": "Accountant",
+                "login": "cc_accountant_portal",
+                "password": "cc_accountant_portal",
+                "group_ids": [Command.set(self.env.ref("account.group_account_manager").ids)],
+            }
+        )
+        self.authenticate(accountant.login, accountant.login)
+        for url in ("/my", "/my/invoices", "/my/invoices/overdue", "/my/documents", "/my/attestations"):
+            with self.subTest(url=url):
+                self.assertEqual(self.url_open(url).status_code, 200)
+
     def test_home_counters(self):
         self.sign_in(self.user_portal_a)
         counters = self.make_jsonrpc_request(
