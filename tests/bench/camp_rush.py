@@ -25,11 +25,9 @@ kernel reset most of 300 simultaneous connections before Odoo sees them.
 """
 
 import argparse
-import http.client
 import json
 import os
 import resource
-import signal
 import socket
 import statistics
 import subprocess
@@ -40,6 +38,9 @@ import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+import benchlib
+from benchlib import free_port, http_call, odoo_cmd, percentile, psql, wait_until_up
+
 TMP = Path(tempfile.gettempdir())
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -48,20 +49,6 @@ MODULES = ["youth_camps", "l10n_be"]
 PASSWORD = "rush-bench-2026"
 TARGET_P95 = 2.0
 ROUTE = "/youth_camps/register"
-
-
-def psql(sql, db="postgres"):
-    return subprocess.run(["psql", "-d", db, "-qtAc", sql], check=True, capture_output=True, text=True).stdout
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def odoo_cmd(*args):
-    return [sys.executable, "-m", "odoo", *args]
 
 
 def install():
@@ -279,54 +266,23 @@ def start_server(port, workers):
         env=dict(os.environ, CAMP_RUSH_SOCKET_FD=str(sock.fileno())),
     )
     sock.close()  # the server holds it now
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"the server stopped at start-up: see {TMP / (DB + '.log')}")
-        try:
-            status, _body, _cookie = post(port, "/web/webclient/version_info", {}, timeout=5)
-            if status == 200:
-                return proc, log
-        except OSError:
-            pass
-        time.sleep(0.5)
-    raise SystemExit("the server did not answer within 2 minutes")
+    wait_until_up(proc, port, TMP / f"{DB}.log", 120)
+    return proc, log
 
 
 def stop_server(proc, log):
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-    log.close()
+    benchlib.stop_server(proc, log)
     (TMP / f"{DB}_odoo.py").unlink(missing_ok=True)
 
 
 def post(port, path, params, cookie=None, timeout=120):
     """POST a JSON-RPC call: (HTTP status, decoded body or None, session cookie)."""
-    body = json.dumps({"jsonrpc": "2.0", "method": "call", "id": 1, "params": params})
-    headers = {"Content-Type": "application/json"}
-    if cookie:
-        headers["Cookie"] = f"session_id={cookie}"
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    status, raw, cookie = http_call(port, "POST", path, params, cookie, timeout=timeout)
     try:
-        conn.request("POST", path, body=body, headers=headers)
-        response = conn.getresponse()
-        raw = response.read()
-        new_cookie = None
-        for header, value in response.getheaders():
-            if header.lower() == "set-cookie" and value.startswith("session_id="):
-                new_cookie = value.split(";", 1)[0].split("=", 1)[1]
-        try:
-            data = json.loads(raw) if raw else None
-        except ValueError:
-            data = None
-        return response.status, data, new_cookie or cookie
-    finally:
-        conn.close()
+        data = json.loads(raw) if raw else None
+    except ValueError:
+        data = None
+    return status, data, cookie
 
 
 def login_all(port, logins):
@@ -437,14 +393,6 @@ def check_database(camp_id):
             waiting.append(int(position))
     in_order = waiting == list(range(1, len(waiting) + 1)) and not holder_after_waiting
     return holders, len(waiting), in_order
-
-
-def percentile(values, share):
-    ordered = sorted(values)
-    if not ordered:
-        return float("inf")
-    rank = max(0, min(len(ordered) - 1, round(share * len(ordered) + 0.5) - 1))
-    return ordered[rank]
 
 
 def main():

@@ -22,12 +22,8 @@ Run from the repository root: ``.venv/bin/python tests/bench/portal_pages.py [--
 """
 
 import argparse
-import http.client
-import json
 import os
 import re
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -35,6 +31,8 @@ import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
+
+from benchlib import free_port, http_call, odoo_cmd, percentile, psql, stop_server, wait_until_up
 
 TMP = Path(tempfile.gettempdir())
 ROOT = Path(__file__).resolve().parents[2]
@@ -48,20 +46,6 @@ OWN_INVOICES = 24
 PAGES = ("/my", "/my/counters", "/my/invoices")
 #: werkzeug's request line as Odoo logs it: ... "GET /my HTTP/1.1" 200 - <queries> <sql s> <other s>
 LOG_LINE = re.compile(r'"(GET|POST) (\S+) HTTP/[\d.]+" (\d{3}) \S+ (\d+) ([\d.]+) ([\d.]+)')
-
-
-def psql(sql, db="postgres"):
-    return subprocess.run(["psql", "-d", db, "-qtAc", sql], check=True, capture_output=True, text=True).stdout
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def odoo_cmd(*args):
-    return [sys.executable, "-m", "odoo", *args]
 
 
 def install(template=None):
@@ -291,72 +275,28 @@ def start_server(port, log_path):
         "werkzeug:INFO",
     )
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"the server stopped at start-up: see {log_path}")
-        try:
-            status, _body, _cookie = request(port, "POST", "/web/webclient/version_info", {}, timeout=5)
-            if status == 200:
-                return proc, log
-        except OSError:
-            pass
-        time.sleep(0.5)
-    raise SystemExit("the server did not answer within 3 minutes")
-
-
-def stop_server(proc, log):
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-    log.close()
-
-
-def request(port, method, path, params=None, cookie=None, *, timeout=60):
-    """(HTTP status, body, session cookie): a JSON-RPC POST when ``params`` is given, else a GET."""
-    headers = {}
-    body = None
-    if params is not None:
-        body = json.dumps({"jsonrpc": "2.0", "method": "call", "id": 1, "params": params})
-        headers["Content-Type"] = "application/json"
-    if cookie:
-        headers["Cookie"] = f"session_id={cookie}"
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    try:
-        conn.request(method, path, body=body, headers=headers)
-        response = conn.getresponse()
-        raw = response.read()
-        new_cookie = None
-        for header, value in response.getheaders():
-            if header.lower() == "set-cookie" and value.startswith("session_id="):
-                new_cookie = value.split(";", 1)[0].split("=", 1)[1]
-        return response.status, raw, new_cookie or cookie
-    finally:
-        conn.close()
+    wait_until_up(proc, port, log_path, 180)
+    return proc, log
 
 
 def measure(port, runs, log_path):
-    status, raw, cookie = request(
+    status, raw, cookie = http_call(
         port, "POST", "/web/session/authenticate", {"db": DB, "login": LOGIN, "password": PASSWORD}
     )
     if status != 200 or b'"uid"' not in raw:
         raise SystemExit(f"login failed: {status} {raw[:300]}")
-    status, raw, cookie = request(port, "GET", "/my", cookie=cookie)
+    status, raw, cookie = http_call(port, "GET", "/my", cookie=cookie)
     counters = sorted(set(re.findall(rb'data-placeholder_count="(\w+)"', raw)))
     counters = [name.decode() for name in counters]
     print(f"/my asks for the counters: {', '.join(counters)}", flush=True)
-    status, raw, cookie = request(port, "GET", "/my/invoices", cookie=cookie)
+    status, raw, cookie = http_call(port, "GET", "/my/invoices", cookie=cookie)
     shown = len(set(re.findall(rb"/my/invoices/(\d+)\?", raw)))
     print(f"/my/invoices shows {shown} invoices (status {status})", flush=True)
 
     def call(page):
         if page == "/my/counters":
-            return request(port, "POST", page, {"counters": counters}, cookie=cookie)
-        return request(port, "GET", page, cookie=cookie)
+            return http_call(port, "POST", page, {"counters": counters}, cookie=cookie)
+        return http_call(port, "GET", page, cookie=cookie)
 
     for _warm in range(3):
         for page in PAGES:
@@ -384,14 +324,6 @@ def measure(port, runs, log_path):
         if path in server:
             server[path].append((int(queries), (float(sql_time) + float(other_time)) * 1000, float(sql_time) * 1000))
     return latencies, server
-
-
-def percentile(values, share):
-    ordered = sorted(values)
-    if not ordered:
-        return float("inf")
-    rank = max(0, min(len(ordered) - 1, round(share * len(ordered) + 0.5) - 1))
-    return ordered[rank]
 
 
 def main():

@@ -23,3 +23,24 @@ class PortalCase(HttpCase, ChildcareCase):
         if user:
             self.sign_in(user)
         return self.url_open(url, allow_redirects=allow_redirects)
+
+
+def routing_rules(env):
+    """[(rule, endpoint, modules)] of Odoo's routing map: ``modules`` are the addons whose controllers define or
+    override the rule's endpoint (the route sweep and the accessibility check find the suite's pages with it)."""
+    rules = []
+    for rule in env["ir.http"].routing_map().iter_rules():
+        endpoint = rule.endpoint
+        method = getattr(endpoint, "func", endpoint)
+        controller = getattr(method, "__self__", None)
+        name = getattr(method, "__name__", "")
+        modules = {
+            cls.__module__.split(".")[2]
+            for cls in (type(controller).mro() if controller is not None else ())
+            if name in cls.__dict__ and cls.__module__.startswith("odoo.addons.")
+        }
+        original = getattr(endpoint, "original_endpoint", None)
+        if original is not None and original.__module__.startswith("odoo.addons."):
+            modules.add(original.__module__.split(".")[2])
+        rules.append((rule, endpoint, modules))
+    return rules

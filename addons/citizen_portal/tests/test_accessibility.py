@@ -26,7 +26,7 @@ from odoo.addons.youth_camps.tests.common import CampCase
 from odoo.tests import tagged
 
 from ..controllers.portal_camp import CART_KEY
-from .common import PortalCase
+from .common import PortalCase, routing_rules
 from .test_invoice import HouseholdInvoicesMixin
 
 _logger = logging.getLogger(__name__)
@@ -271,19 +271,7 @@ class TestPortalAccessibility(PortalCase, CampCase, HouseholdInvoicesMixin):
     def _citizen_portal_get_routes(self):
         """The rules of the routing map whose GET page is citizen_portal's (defined or overridden there)."""
         rules = set()
-        for rule in self.env["ir.http"].routing_map().iter_rules():
-            endpoint = rule.endpoint
-            method = getattr(endpoint, "func", endpoint)
-            controller = getattr(method, "__self__", None)
-            name = getattr(method, "__name__", "")
-            modules = {
-                cls.__module__.split(".")[2]
-                for cls in (type(controller).mro() if controller is not None else ())
-                if name in cls.__dict__ and cls.__module__.startswith("odoo.addons.")
-            }
-            original = getattr(endpoint, "original_endpoint", None)
-            if original is not None and original.__module__.startswith("odoo.addons."):
-                modules.add(original.__module__.split(".")[2])
+        for rule, endpoint, modules in routing_rules(self.env):
             routing = endpoint.routing
             methods = routing.get("methods")
             if "citizen_portal" in modules and routing.get("type") == "http" and (not methods or "GET" in methods):

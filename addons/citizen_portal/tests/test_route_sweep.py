@@ -15,7 +15,7 @@ from odoo import Command, http
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from .common import PortalCase
+from .common import PortalCase, routing_rules
 from .test_invoice import HouseholdInvoicesMixin
 
 _logger = logging.getLogger(__name__)
@@ -131,19 +131,7 @@ class TestPortalRouteSweep(PortalCase, HouseholdInvoicesMixin):
     def _suite_routes(self):
         """[(rule, endpoint)] of the routing map under ``/my`` or defined (or overridden) by the suite."""
         routes = []
-        for rule in self.env["ir.http"].routing_map().iter_rules():
-            endpoint = rule.endpoint
-            method = getattr(endpoint, "func", endpoint)
-            controller = getattr(method, "__self__", None)
-            name = getattr(method, "__name__", "")
-            modules = {
-                cls.__module__.split(".")[2]
-                for cls in (type(controller).mro() if controller is not None else ())
-                if name in cls.__dict__ and cls.__module__.startswith("odoo.addons.")
-            }
-            original = getattr(endpoint, "original_endpoint", None)
-            if original is not None and original.__module__.startswith("odoo.addons."):
-                modules.add(original.__module__.split(".")[2])
+        for rule, endpoint, modules in routing_rules(self.env):
             if rule.rule.startswith("/my") or any(module.startswith(SUITE_MODULES) for module in modules):
                 routes.append((rule, endpoint))
         return routes
