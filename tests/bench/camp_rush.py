@@ -39,7 +39,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import benchlib
-from benchlib import free_port, http_call, odoo_cmd, percentile, psql, wait_until_up
+from benchlib import free_port, http_call, percentile, psql, wait_until_up
 
 TMP = Path(tempfile.gettempdir())
 
@@ -52,29 +52,7 @@ ROUTE = "/youth_camps/register"
 
 
 def install():
-    started = time.perf_counter()
-    steps = [
-        odoo_cmd("db", "-c", str(ROOT / "odoo.conf"), "init", DB, "--country", "be", "--force"),
-        odoo_cmd(
-            "-c",
-            str(ROOT / "odoo.conf"),
-            "-d",
-            DB,
-            "-i",
-            ",".join(MODULES),
-            "--without-demo=True",
-            "--stop-after-init",
-            "--log-level=warn",
-            "--http-port",
-            str(free_port()),
-        ),
-    ]
-    for cmd in steps:
-        proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=False)
-        if proc.returncode:
-            print(proc.stdout[-3000:], proc.stderr[-3000:])
-            raise SystemExit(f"installation failed: {' '.join(cmd[2:5])}")
-    print(f"installed {', '.join(MODULES)} in {DB} in {time.perf_counter() - started:.0f} s", flush=True)
+    benchlib.install_db(ROOT, DB, MODULES)
 
 
 # ---------------------------------------------------------------------------------------------- set-up

@@ -32,6 +32,7 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
+import benchlib
 from benchlib import free_port, http_call, odoo_cmd, percentile, psql, stop_server, wait_until_up
 
 TMP = Path(tempfile.gettempdir())
@@ -49,34 +50,7 @@ LOG_LINE = re.compile(r'"(GET|POST) (\S+) HTTP/[\d.]+" (\d{3}) \S+ (\d+) ([\d.]+
 
 
 def install(template=None):
-    started = time.perf_counter()
-    if template:
-        subprocess.run(["createdb", "-T", template, DB], check=True)
-        steps = []
-    else:
-        steps = [odoo_cmd("db", "-c", str(ROOT / "odoo.conf"), "init", DB, "--country", "be", "--force")]
-    steps.append(
-        odoo_cmd(
-            "-c",
-            str(ROOT / "odoo.conf"),
-            "-d",
-            DB,
-            "-u" if template else "-i",
-            ",".join(MODULES),
-            *(() if template else ("--without-demo=True",)),
-            "--stop-after-init",
-            "--log-level=warn",
-            "--http-port",
-            str(free_port()),
-        )
-    )
-    for cmd in steps:
-        proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=False)
-        if proc.returncode:
-            print(proc.stdout[-3000:], proc.stderr[-3000:])
-            raise SystemExit(f"installation failed: {' '.join(cmd[2:6])}")
-    how = f"cloned from {template} and upgraded" if template else "installed"
-    print(f"{', '.join(MODULES)} {how} in {DB} in {time.perf_counter() - started:.0f} s", flush=True)
+    benchlib.install_db(ROOT, DB, MODULES, template)
 
 
 # ---------------------------------------------------------------------------------------------- set-up

@@ -22,6 +22,15 @@ class CitizenPortal(CustomerPortal):
     def _citizen_families(self):
         """The households the signed-in user is a guardian of, under the portal record rules (a parent sees
         only their own: the rules decide, not this search)."""
+        # once per HTTP request: /my/counters asks every page family for its counter, each starting from here
+        memo = request.__dict__.setdefault("_citizen_families_ids", {})
+        Family = request.env["childcare.family"]
+        if request.env.uid in memo:
+            return Family.browse(memo[request.env.uid])
+        memo[request.env.uid] = self._citizen_find_families().ids
+        return Family.browse(memo[request.env.uid])
+
+    def _citizen_find_families(self):
         Family = request.env["childcare.family"]
         if not Family.has_access("read"):
             # an internal user outside the childcare groups (an accountant on Odoo's own /my pages): no household
